@@ -26,7 +26,11 @@ export type ErrorCode =
   | 'AUTH_FAILED'
   | 'TLS_ERROR'
   | 'PROMPT_TIMEOUT'
-  | 'PROMPT_CANCELLED';
+  | 'PROMPT_CANCELLED'
+  // process discovery
+  | 'PROCESS_LIST_FAILED'
+  // launch
+  | 'LAUNCHER_INVALID';
 
 /** Options accepted by {@link VpnError}. */
 export interface VpnErrorOptions<D> {

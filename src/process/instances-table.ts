@@ -1,0 +1,180 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import psList from 'ps-list';
+import { VpnError } from '../core/errors.js';
+
+/** One row of the operating system's process list. */
+export interface ProcessRow {
+  readonly pid: number;
+  /** Executable name (ps-list: basename of the executable path, else `comm`). */
+  readonly name: string;
+  /** Full command line, space-joined: arguments containing spaces make it ambiguous. */
+  readonly cmd: string;
+  /** Exact argument vector, when the source of the list knows it. */
+  readonly argv?: readonly string[];
+}
+
+/**
+ * Port to the process table. Per-process reads resolve `undefined` when the process is gone
+ * (it may exit between {@link ProcessTable.list} and the read); any other failure rejects
+ * with a `PROCESS_LIST_FAILED` {@link VpnError}.
+ */
+export interface ProcessTable {
+  /** Every process visible to this user. */
+  list(): Promise<readonly ProcessRow[]>;
+  /**
+   * When the process started, as an opaque number that never changes while it lives
+   * (Linux: clock ticks after boot). With the pid it names one process: a reused pid has
+   * another start time.
+   */
+  startTime(pid: number): Promise<number | undefined>;
+  /** Exact argument vector; `undefined` also for a zombie or kernel thread (no command line). */
+  argv(pid: number): Promise<readonly string[] | undefined>;
+  /** Milliseconds since a process with this {@link ProcessTable.startTime} started. */
+  uptimeMs(startTime: number): Promise<number | undefined>;
+}
+
+/** A process as ps-list describes it; only what the table reads. */
+export interface ListedProcess {
+  readonly pid: number;
+  readonly name: string;
+  readonly cmd?: string;
+}
+
+/** Dependencies of {@link createProcessTable}; every one has a working default. */
+export interface ProcessTableOptions {
+  /** Mount point of procfs. Default `/proc`. */
+  readonly procRoot?: string;
+  /** USER_HZ, the unit of start times in `/proc/<pid>/stat`. Default 100. */
+  readonly ticksPerSecond?: number;
+  /** Default `process.platform`. */
+  readonly platform?: NodeJS.Platform;
+  /** Lists processes. Default: the ps-list package. */
+  readonly listProcesses?: () => Promise<readonly ListedProcess[]>;
+}
+
+// Linux fixes USER_HZ at 100 on every architecture Node supports; sysconf(_SC_CLK_TCK) would
+// need a child process to ask.
+const USER_HZ_TICKS_PER_SECOND = 100;
+const MS_PER_SECOND = 1000;
+// proc(5): field 22 of /proc/<pid>/stat is starttime; field 3 (state) follows `(comm)`.
+const STAT_START_TIME_FIELD = 22;
+const STAT_FIRST_FIELD_AFTER_COMM = 3;
+const DECIMAL = /^\d+$/;
+
+/**
+ * Start time from the text of `/proc/<pid>/stat`. Field 2 is `(comm)`, which may itself hold
+ * spaces and parentheses, so the fields are counted from the last `)`.
+ */
+export const parseStatStartTime = (stat: string): number | undefined => {
+  const commEnd = stat.lastIndexOf(')');
+  if (commEnd < 0) return undefined;
+  const fields = stat
+    .slice(commEnd + 1)
+    .trim()
+    .split(/\s+/);
+  const startTime = fields[STAT_START_TIME_FIELD - STAT_FIRST_FIELD_AFTER_COMM];
+  return startTime !== undefined && DECIMAL.test(startTime) ? Number(startTime) : undefined;
+};
+
+/** Argument vector from the text of `/proc/<pid>/cmdline`: NUL-terminated arguments. */
+export const parseCmdline = (cmdline: string): readonly string[] => {
+  if (cmdline === '') return [];
+  const body = cmdline.endsWith('\0') ? cmdline.slice(0, -1) : cmdline;
+  return body.split('\0');
+};
+
+// Structural, not `instanceof Error`: errors from Node's fs may come from another realm.
+const isProcessGone = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  'code' in error &&
+  // ESRCH: the process exited while its entry was being read.
+  (error.code === 'ENOENT' || error.code === 'ESRCH');
+
+// Reads one procfs file; `undefined` when the entry vanished with its process.
+const readProcEntry = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (isProcessGone(error)) return undefined;
+    throw new VpnError('PROCESS_LIST_FAILED', `cannot read ${path}: ${String(error)}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+};
+
+const listWithPsList = async (): Promise<readonly ListedProcess[]> => psList();
+
+/**
+ * The process table of this machine: ps-list for the list, procfs for start times, exact
+ * argument vectors and uptimes. Per-process reads reject on a platform without procfs.
+ */
+export const createProcessTable = (options: ProcessTableOptions = {}): ProcessTable => {
+  const procRoot = options.procRoot ?? '/proc';
+  const ticksPerSecond = options.ticksPerSecond ?? USER_HZ_TICKS_PER_SECOND;
+  const platform = options.platform ?? process.platform;
+  const listProcesses = options.listProcesses ?? listWithPsList;
+
+  const readProc = async (...path: readonly string[]): Promise<string | undefined> => {
+    if (platform !== 'linux') {
+      // TODO(platform): macOS (`ps -o lstart=`, KERN_PROCARGS2) and Windows (process
+      // creation time, command line via CIM) need their own readers; only Linux is wired.
+      throw new VpnError(
+        'PROCESS_LIST_FAILED',
+        `finding openvpn instances reads procfs, which ${platform} does not have`,
+        { details: { platform } },
+      );
+    }
+    return readProcEntry(join(procRoot, ...path));
+  };
+
+  return {
+    list: async () => {
+      let listed: readonly ListedProcess[];
+      try {
+        listed = await listProcesses();
+      } catch (error) {
+        throw new VpnError('PROCESS_LIST_FAILED', `cannot list processes: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      return listed.map(({ pid, name, cmd }) => ({ pid, name, cmd: cmd ?? name }));
+    },
+
+    startTime: async (pid) => {
+      const path = join(procRoot, String(pid), 'stat');
+      const stat = await readProc(String(pid), 'stat');
+      if (stat === undefined) return undefined;
+      const startTime = parseStatStartTime(stat);
+      if (startTime === undefined) {
+        throw new VpnError('PROCESS_LIST_FAILED', `no start time in ${path}: ${stat}`, {
+          details: { path },
+        });
+      }
+      return startTime;
+    },
+
+    argv: async (pid) => {
+      const cmdline = await readProc(String(pid), 'cmdline');
+      if (cmdline === undefined) return undefined;
+      const argv = parseCmdline(cmdline);
+      return argv.length === 0 ? undefined : argv;
+    },
+
+    uptimeMs: async (startTime) => {
+      // /proc/uptime: "<seconds since boot> <idle seconds>"
+      const uptime = await readProc('uptime');
+      if (uptime === undefined) return undefined;
+      const secondsSinceBoot = Number(uptime.trim().split(/\s+/)[0]);
+      if (!Number.isFinite(secondsSinceBoot)) {
+        throw new VpnError('PROCESS_LIST_FAILED', `no uptime in ${procRoot}/uptime: ${uptime}`);
+      }
+      const startedAfterBootSeconds = startTime / ticksPerSecond;
+      // /proc/uptime has centisecond resolution: a process started just now can look younger
+      // than zero.
+      return Math.max(0, Math.round((secondsSinceBoot - startedAfterBootSeconds) * MS_PER_SECOND));
+    },
+  };
+};
