@@ -22,6 +22,7 @@ export type ErrorCode =
   // inputs
   | 'PROFILE_INVALID'
   | 'PROVIDER_INVALID'
+  | 'GATEWAY_NOT_FOUND'
   // tunnel
   | 'AUTH_FAILED'
   | 'TLS_ERROR'
@@ -30,7 +31,11 @@ export type ErrorCode =
   // process discovery
   | 'PROCESS_LIST_FAILED'
   // launch
-  | 'LAUNCHER_INVALID';
+  | 'LAUNCHER_INVALID'
+  // demo (CLI)
+  | 'OPENSSL_NOT_FOUND'
+  | 'DEMO_PKI_FAILED'
+  | 'DEMO_SERVER_FAILED';
 
 /** Options accepted by {@link VpnError}. */
 export interface VpnErrorOptions<D> {
