@@ -1,0 +1,176 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+
+/** One unit of management socket output. */
+export type Frame =
+  | { readonly kind: 'line'; readonly text: string }
+  | { readonly kind: 'password-prompt' }
+  | { readonly kind: 'line-too-long'; readonly bytes: number };
+
+/** Options of {@link createLineDecoder} and {@link decodeFrames}. */
+export interface LineDecoderOptions {
+  /** Longest line kept, in bytes without its line end. Longer lines become `line-too-long`. */
+  readonly maxLineBytes?: number;
+}
+
+/** A streaming splitter from socket chunks to frames. */
+export interface LineDecoder {
+  /** Consumes one chunk and returns every frame it completes. */
+  push(chunk: Uint8Array): Frame[];
+  /** Flushes the pending partial line, if any, at end of stream. */
+  end(): Frame[];
+}
+
+/** Default bound on one line: far above anything openvpn 2.6 sends (status lines, ENV lines). */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+// openvpn sends the management password prompt without a line end and waits (manage.c man_prompt).
+const PROMPT = Buffer.from('ENTER PASSWORD:', 'latin1');
+const PROMPT_BYTES = PROMPT.length;
+const PASSWORD_PROMPT: Frame = Object.freeze({ kind: 'password-prompt' });
+
+const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
+  end - start >= PROMPT_BYTES &&
+  bytes[start] === PROMPT[0] &&
+  bytes.compare(PROMPT, 0, PROMPT_BYTES, start, start + PROMPT_BYTES) === 0;
+
+/** True when `bytes[start, end)` could still grow into the prompt. */
+const isPromptPrefix = (bytes: Buffer, start: number, end: number): boolean =>
+  end - start < PROMPT_BYTES && bytes.compare(PROMPT, 0, end - start, start, end) === 0;
+
+const asBuffer = (chunk: Uint8Array): Buffer =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
+/**
+ * Creates a decoder that splits management output on LF (dropping a CR before it), decodes UTF-8
+ * with replacement characters, reports the `ENTER PASSWORD:` prompt and bounds line length.
+ */
+export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder => {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  // The partial line: small slices copied out of their chunks, joined only when the line ends.
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  // While > 0 we are skipping an over-long line up to its LF; the count is its length so far.
+  let discarded = 0;
+  // Whether the start of the partial line is settled (prompt stripped or known not to be one).
+  let headSettled = false;
+
+  const emitLine = (frames: Frame[], bytes: Buffer, start: number, end: number): void => {
+    let from = start;
+    while (startsWithPrompt(bytes, from, end)) {
+      frames.push(PASSWORD_PROMPT);
+      from += PROMPT_BYTES;
+    }
+    const to = end > from && bytes[end - 1] === CR ? end - 1 : end;
+    // A line that was only prompts carries nothing more.
+    if (from > start && to === from) return;
+    if (to - from > maxLineBytes) {
+      frames.push({ kind: 'line-too-long', bytes: to - from });
+    } else {
+      frames.push({ kind: 'line', text: bytes.toString('utf8', from, to) });
+    }
+  };
+
+  const settleHead = (frames: Frame[]): void => {
+    let head = Buffer.concat(parts, partBytes);
+    while (startsWithPrompt(head, 0, head.length)) {
+      frames.push(PASSWORD_PROMPT);
+      head = head.subarray(PROMPT_BYTES);
+    }
+    parts = head.length > 0 ? [head] : [];
+    partBytes = head.length;
+    headSettled = head.length > 0 && !isPromptPrefix(head, 0, head.length);
+  };
+
+  const keepPartial = (frames: Frame[], bytes: Buffer, start: number): void => {
+    const length = bytes.length - start;
+    if (discarded > 0) {
+      discarded += length;
+      return;
+    }
+    // Copy: the caller may reuse the chunk's memory once push returns.
+    parts.push(Buffer.from(bytes.subarray(start)));
+    partBytes += length;
+    if (!headSettled) settleHead(frames);
+    // One spare byte for the CR of a line that is exactly maxLineBytes long.
+    if (partBytes > maxLineBytes + 1) {
+      discarded = partBytes;
+      parts = [];
+      partBytes = 0;
+    }
+  };
+
+  const finishPartial = (frames: Frame[], bytes: Buffer, end: number): void => {
+    if (discarded > 0) {
+      const total = discarded + end - (bytes[end - 1] === CR ? 1 : 0);
+      frames.push({ kind: 'line-too-long', bytes: total });
+      discarded = 0;
+    } else {
+      parts.push(bytes.subarray(0, end));
+      const line = Buffer.concat(parts, partBytes + end);
+      emitLine(frames, line, 0, line.length);
+    }
+    parts = [];
+    partBytes = 0;
+    headSettled = false;
+  };
+
+  return {
+    push(chunk) {
+      const frames: Frame[] = [];
+      const bytes = asBuffer(chunk);
+      let start = 0;
+      let newline = bytes.indexOf(LF, start);
+      if (newline !== -1 && (partBytes > 0 || discarded > 0)) {
+        finishPartial(frames, bytes, newline);
+        start = newline + 1;
+        newline = bytes.indexOf(LF, start);
+      }
+      while (newline !== -1) {
+        emitLine(frames, bytes, start, newline);
+        start = newline + 1;
+        newline = bytes.indexOf(LF, start);
+      }
+      if (start < bytes.length) keepPartial(frames, bytes, start);
+      return frames;
+    },
+    end() {
+      const frames: Frame[] = [];
+      if (discarded > 0) {
+        frames.push({ kind: 'line-too-long', bytes: discarded });
+      } else if (partBytes > 0) {
+        const line = Buffer.concat(parts, partBytes);
+        emitLine(frames, line, 0, line.length);
+      }
+      parts = [];
+      partBytes = 0;
+      discarded = 0;
+      headSettled = false;
+      return frames;
+    },
+  };
+};
+
+/**
+ * Splits a stream of socket chunks into frames. Each subscription has its own decoder; on
+ * completion the pending partial line is flushed, on error it is dropped with the error.
+ */
+export const decodeFrames =
+  (options?: LineDecoderOptions): OperatorFunction<Uint8Array, Frame> =>
+  (chunk$) =>
+    new Observable<Frame>((subscriber) => {
+      const decoder = createLineDecoder(options);
+      return chunk$.subscribe({
+        next: (chunk) => {
+          for (const frame of decoder.push(chunk)) subscriber.next(frame);
+        },
+        error: (error: unknown) => {
+          subscriber.error(error);
+        },
+        complete: () => {
+          for (const frame of decoder.end()) subscriber.next(frame);
+          subscriber.complete();
+        },
+      });
+    });
