@@ -29,6 +29,9 @@ export const ATTACH_TIMEOUT_MS = 5_000;
 /** How long one command may wait for its reply once written. */
 export const COMMAND_TIMEOUT_MS = 10_000;
 
+// eslint-disable-next-line no-control-regex -- the bytes openvpn's command reader drops
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 export interface SessionOptions {
   /** The management password (`--management IP port pw-file`), sent when openvpn asks. */
   readonly password?: Secret;
@@ -92,6 +95,7 @@ export function attachSession(
     const scheduler = options.scheduler ?? asyncScheduler;
     const logger = options.logger ?? silentLogger;
     const session = createSession(socket, options, scheduler, logger);
+    let published = false;
     const attached = session.routed$
       .pipe(
         filter(
@@ -116,35 +120,67 @@ export function attachSession(
         }),
       )
       .subscribe({
-        next: (banner) => subscriber.next(session.publish(banner)),
+        next: (banner) => {
+          published = true;
+          subscriber.next(session.publish(banner));
+        },
         error: (error: unknown) => {
           session.close();
           subscriber.error(error);
         },
         complete: () => {
-          // Ended before the banner: report why.
-          if (!subscriber.closed) subscriber.error(session.endError());
+          // The session, once delivered, is the consumer's; ended before the banner: report why.
+          if (published) subscriber.complete();
+          else subscriber.error(session.endError());
         },
       });
+    let prompts = 0;
     const passwordSubscription = session.routed$.subscribe((r) => {
       if (r.kind !== 'password-prompt') return;
-      if (options.password === undefined) {
-        session.fail(
-          new VpnError(
-            'MANAGEMENT_AUTH_FAILED',
-            'the management interface asks for a password; pass the one from its password file',
-          ),
-        );
+      prompts += 1;
+      const refusal = passwordRefusal(options.password, prompts);
+      if (refusal !== undefined) {
+        session.fail(refusal);
         return;
       }
-      socket.write(`${options.password.reveal()}\n`);
+      socket.write(`${options.password?.reveal() ?? ''}\n`);
     });
     session.start();
     return () => {
       attached.unsubscribe();
       passwordSubscription.unsubscribe();
+      // Given up before the banner: nobody else will ever close this socket.
+      if (!published) session.close();
     };
   });
+}
+
+/**
+ * Why the management password prompt cannot be answered, if it cannot. openvpn 2.6.14 answers
+ * a wrong password with nothing but a new prompt (no ERROR line), so a second prompt means the
+ * password was refused; answering it again would loop forever.
+ */
+function passwordRefusal(password: Secret | undefined, prompt: number): VpnError | undefined {
+  if (password === undefined) {
+    return new VpnError(
+      'MANAGEMENT_AUTH_FAILED',
+      'the management interface asks for a password; pass the one from its password file',
+    );
+  }
+  if (prompt > 1) {
+    return new VpnError(
+      'MANAGEMENT_AUTH_FAILED',
+      'openvpn refused the management password; check it against its password file',
+    );
+  }
+  // The password goes out as a raw line: a line end in it would run the rest as a command.
+  if (CONTROL_CHARACTER.test(password.reveal())) {
+    return new VpnError(
+      'ENCODE_REFUSED',
+      'the management password holds a control character, which openvpn drops or splits on',
+    );
+  }
+  return undefined;
 }
 
 function bannerOf(notification: Notification): string {
@@ -189,10 +225,7 @@ function createSession(
   const finish = (end: SessionEnd): void => {
     if (ended !== undefined) return;
     ended = end;
-    const error =
-      end.kind === 'SessionFailed'
-        ? end.error
-        : new VpnError('MANAGEMENT_CLOSED', 'the management session closed');
+    const error = closedErrorOf(end);
     for (const job of outstanding) job.fail(error);
     outstanding.clear();
     socket.close();
@@ -210,7 +243,10 @@ function createSession(
 
   // Write a command after its reply waiter is subscribed, so no reply can be missed.
   const exchange = (job: Job): Observable<never> => {
-    if (job.abandoned) return EMPTY;
+    if (job.abandoned) {
+      outstanding.delete(job);
+      return EMPTY;
+    }
     return new Observable<Reply>((subscriber) => {
       inFlight = job;
       const collector = createCommandReplyCollector(job.command);
@@ -240,15 +276,17 @@ function createSession(
       timeout({
         first: job.timeoutMs,
         scheduler,
-        with: () =>
-          throwError(
-            () =>
-              new VpnError(
-                'MANAGEMENT_TIMEOUT',
-                `openvpn did not answer "${job.command.name}" within ${job.timeoutMs} ms`,
-                { details: { command: job.command.name, timeoutMs: job.timeoutMs } },
-              ),
-          ),
+        with: () => {
+          const error = new VpnError(
+            'MANAGEMENT_TIMEOUT',
+            `openvpn did not answer "${job.command.name}" within ${job.timeoutMs} ms`,
+            { details: { command: job.command.name, timeoutMs: job.timeoutMs } },
+          );
+          // This command timed out; the ones queued behind it fail as closed when the session ends.
+          outstanding.delete(job);
+          job.fail(error);
+          return throwError(() => error);
+        },
       }),
       map((reply) => {
         outstanding.delete(job);
@@ -281,6 +319,10 @@ function createSession(
       error: (error: unknown) => finish({ kind: 'SessionFailed', error: asVpnError(error) }),
       complete: () => {
         for (const frame of decoder.end()) route(frame);
+        // A CLIENT or UPDOWN block cut short by the hang-up still carries what it got.
+        for (const notification of assembler.flush()) {
+          routed$.next({ kind: 'notification', notification });
+        }
         finish({ kind: 'SessionClosedByPeer' });
       },
     });
@@ -289,7 +331,7 @@ function createSession(
   const send = <R>(command: Command<R>, sendOptions: SendOptions = {}): Observable<R> =>
     new Observable<R>((subscriber) => {
       if (ended !== undefined) {
-        subscriber.error(endErrorOf(ended));
+        subscriber.error(closedErrorOf(ended));
         return;
       }
       const encoded = encodeCommand(command);
@@ -355,6 +397,15 @@ function createSession(
 function endErrorOf(end: SessionEnd): VpnError {
   if (end.kind === 'SessionFailed') return end.error;
   return new VpnError('MANAGEMENT_CLOSED', 'the management session is closed');
+}
+
+/** The error of a command caught by the end of the session, queued or waiting for its reply. */
+function closedErrorOf(end: SessionEnd): VpnError {
+  if (end.kind === 'SessionFailed' && end.error.code === 'MANAGEMENT_CLOSED') return end.error;
+  const why = end.kind === 'SessionFailed' ? `: ${end.error.message}` : '';
+  return new VpnError('MANAGEMENT_CLOSED', `the management session is closed${why}`, {
+    ...(end.kind === 'SessionFailed' ? { cause: end.error } : {}),
+  });
 }
 
 function asVpnError(error: unknown): VpnError {

@@ -1,0 +1,69 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Logger } from '../core/logger.js';
+import type { Launcher } from '../launcher/launch-command.js';
+import type { ManagementEndpoint } from '../management/socket.js';
+import type { Secret } from '../core/secret.js';
+import type { Profile } from '../profile/profile-model.js';
+import type { Spawner } from '../process/spawner.js';
+import type { ProcessInfo } from '../process/process-info.js';
+import type { ProcessTable } from '../process/instances-table.js';
+import type { CredentialsProvider } from './credentials.js';
+
+/** The default application id: whose openvpn processes count as ours. */
+export const DEFAULT_APP_ID = 'rx-openvpn';
+/** Seconds between `>BYTECOUNT` notifications. */
+export const BYTECOUNT_INTERVAL_S = 1;
+
+/** Deadlines of the stop escalation, in ms; see `marbles/stop-escalation.md`. */
+export interface StopDeadlines {
+  /** After `signal SIGTERM` over management: long enough for `explicit-exit-notify`. */
+  readonly managementMs: number;
+  readonly sigtermMs: number;
+  readonly sigkillMs: number;
+}
+
+/**
+ * How the engine reaches the management interface. `dial-in` (default): the engine listens on
+ * a unix socket in its private directory and openvpn connects (`--management-client`), so
+ * openvpn ends itself when the engine dies. `listen`: openvpn listens on a unix socket in the
+ * engine's directory and the engine connects with retry; use it when a privileged helper
+ * starts openvpn and may outlive the engine.
+ */
+export type ManagementMode = { readonly kind: 'dial-in' } | { readonly kind: 'listen' };
+
+/** Attaching to an openvpn that something else started. */
+export interface AttachTarget {
+  readonly endpoint: ManagementEndpoint;
+  readonly password?: Secret;
+}
+
+/** What a tunnel is made of. */
+export interface EngineOptions {
+  readonly profile: Profile;
+  /** Whose openvpn processes count as ours (`--setenv RX_OPENVPN_APP`). */
+  readonly appId?: string;
+  /** The openvpn binary; found on PATH and the usual sbin paths otherwise. */
+  readonly openvpnPath?: string;
+  readonly launcher?: Launcher;
+  readonly stop?: Partial<StopDeadlines>;
+  readonly management?: ManagementMode;
+  /** Stop a live instance of this application run by another engine instead of refusing. */
+  readonly takeover?: boolean;
+  /** Answers openvpn's prompts (`>PASSWORD`, `>NEED-OK`, `>NEED-STR`). */
+  readonly credentials?: CredentialsProvider;
+  readonly bytecountIntervalS?: number;
+  readonly logger?: Logger;
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Ports to the outside world; each has a production default. Tests pass fakes. */
+export interface EngineDeps {
+  readonly spawner?: Spawner;
+  readonly processInfo?: ProcessInfo;
+  readonly processTable?: ProcessTable;
+  readonly now?: () => number;
+  readonly fileExists?: (path: string) => boolean;
+  readonly envPath?: string;
+  /** Where runtime directories are made (default: the OS temp dir). */
+  readonly runtimeBase?: string;
+}

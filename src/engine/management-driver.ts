@@ -1,0 +1,154 @@
+import {
+  EMPTY,
+  catchError,
+  concat,
+  filter,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  of,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+import { VpnError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import * as command from '../management/command.js';
+import type { Notification } from '../management/notification.js';
+import { parseStateHistory, type StateEntry } from '../management/parsers/index.js';
+import type { ManagementSession } from '../management/session.js';
+import type { EngineEvent, OpenvpnStateChanged } from '../state/engine-event.js';
+import type { CredentialsProvider } from './credentials.js';
+import { holdReleaseSchedule } from './hold-release.js';
+import { answerPrompts } from './prompt-answers.js';
+import type { TunnelOutput } from './tunnel-output.js';
+
+/** What the driver needs besides the session. */
+export interface DriverContext {
+  readonly now: () => number;
+  readonly scheduler: SchedulerLike;
+  readonly logger: Logger;
+  readonly bytecountIntervalS: number;
+  readonly credentials: CredentialsProvider | undefined;
+}
+
+const event = (e: EngineEvent): TunnelOutput => ({ channel: 'event', event: e });
+
+/** One state entry as the reducer's event. */
+export const stateChanged = (entry: StateEntry, at: number): OpenvpnStateChanged => ({
+  kind: 'OpenvpnStateChanged',
+  at,
+  name: entry.name,
+  description: entry.description ?? '',
+  time: entry.time,
+  ...(entry.localIpv4 === undefined ? {} : { localIpv4: entry.localIpv4 }),
+  ...(entry.localIpv6 === undefined ? {} : { localIpv6: entry.localIpv6 }),
+  ...(entry.remoteAddress === undefined ? {} : { remoteHost: entry.remoteAddress }),
+  ...(entry.remotePort === undefined ? {} : { remotePort: entry.remotePort }),
+});
+
+/**
+ * Drives one attached session: subscribes to state, traffic and log, releases the hold each
+ * time openvpn enters it, answers prompts, and turns notifications into tunnel output.
+ *
+ * Ordering matters twice. Notifications are subscribed before any command is written, so the
+ * `>HOLD` that follows the banner is never missed. The setup commands are queued before the
+ * first hold release, so nothing openvpn does after the release goes unseen; the `state on
+ * all` reply reconciles the state after a reconnect (only its last line is current).
+ */
+export function driveManagement(
+  session: ManagementSession,
+  context: DriverContext,
+): Observable<TunnelOutput> {
+  const { now, scheduler, logger } = context;
+  const notification$ = session.notification$;
+
+  // A refused or failed command is logged and the tunnel goes on: the process exit, not a
+  // management hiccup, decides the state.
+  const tolerate = <T>(name: string) =>
+    catchError<T, Observable<never>>((error: unknown) => {
+      logger.warn('management command failed', {
+        command: name,
+        code: error instanceof VpnError ? error.code : 'UNKNOWN',
+      });
+      return EMPTY;
+    });
+
+  const setup$ = merge(
+    session.send(command.stateRealtimeWithHistoryWith(parseStateHistory)).pipe(
+      mergeMap((entries) => {
+        const current = entries.at(-1);
+        return current === undefined ? EMPTY : of(event(stateChanged(current, now())));
+      }),
+      tolerate('state on all'),
+    ),
+    session
+      .send(command.bytecount(context.bytecountIntervalS))
+      .pipe(ignoreElements(), tolerate('bytecount')),
+    session.send(command.logRealtime(true)).pipe(ignoreElements(), tolerate('log on')),
+  );
+
+  const hold$ = notification$.pipe(
+    filter((n): n is Extract<Notification, { type: 'hold' }> => n.type === 'hold'),
+  );
+  const holdEntered$ = hold$.pipe(
+    map((hold) =>
+      event({
+        kind: 'HoldEntered',
+        at: now(),
+        ...(hold.waitSeconds === undefined ? {} : { backoffSeconds: hold.waitSeconds }),
+      }),
+    ),
+  );
+  const holdReleased$ = holdReleaseSchedule(hold$, scheduler).pipe(
+    mergeMap(() => session.send(command.holdRelease()).pipe(tolerate('hold release'))),
+    map(() => event({ kind: 'HoldReleased', at: now() })),
+  );
+
+  const fromNotifications$ = notification$.pipe(
+    mergeMap((n): Observable<TunnelOutput> => translate(n, now)),
+  );
+
+  const prompts$ = answerPrompts(session, notification$, {
+    credentials: context.credentials,
+    scheduler,
+    logger,
+    now,
+  });
+
+  return concat(
+    of(event({ kind: 'ManagementAttached', at: now() })),
+    merge(fromNotifications$, holdEntered$, setup$, holdReleased$, prompts$),
+  );
+}
+
+function translate(n: Notification, now: () => number): Observable<TunnelOutput> {
+  switch (n.type) {
+    case 'state':
+      return of(event(stateChanged(n, now())));
+    case 'bytecount':
+      return of({ channel: 'traffic', bytesIn: n.bytesIn, bytesOut: n.bytesOut, at: now() });
+    case 'log':
+      return of({
+        channel: 'log',
+        source: 'management',
+        flags: n.flags.raw,
+        text: n.text,
+        at: now(),
+      });
+    case 'fatal':
+      return of(event({ kind: 'FatalReported', at: now(), text: n.text }));
+    case 'password':
+      return n.event === 'verification-failed'
+        ? of(
+            event({
+              kind: 'PasswordVerificationFailed',
+              at: now(),
+              type: n.authType ?? n.reason ?? 'Auth',
+            }),
+          )
+        : EMPTY;
+    default:
+      return EMPTY;
+  }
+}

@@ -1,0 +1,232 @@
+import {
+  EMPTY,
+  Observable,
+  asyncScheduler,
+  catchError,
+  concat,
+  filter,
+  ignoreElements,
+  map,
+  mergeMap,
+  of,
+  scan,
+  switchMap,
+  take,
+  throwError,
+  timeout,
+  type SchedulerLike,
+} from 'rxjs';
+import { VpnError, isVpnError, type ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { Secret } from '../core/secret.js';
+import * as command from '../management/command.js';
+import type { Notification } from '../management/notification.js';
+import type { DynamicChallenge } from '../management/notification/password.js';
+import type { ManagementSession } from '../management/session.js';
+import { vpnFailure } from '../state/vpn-failure.js';
+import type { Answer, CredentialsProvider, Prompt } from './credentials.js';
+import type { TunnelOutput } from './tunnel-output.js';
+
+/** How long the application may take to answer a prompt before the start fails. */
+export const PROMPT_TIMEOUT_MS = 120_000;
+
+export interface PromptContext {
+  readonly credentials: CredentialsProvider | undefined;
+  readonly scheduler?: SchedulerLike;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly promptTimeoutMs?: number;
+}
+
+type Asked = { readonly prompt: Prompt; readonly reply: (answer: Answer) => Observable<unknown> };
+
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** The password field for a user/pass answer, in the challenge form openvpn expects. */
+function passwordField(
+  prompt: Extract<Prompt, { kind: 'UserPassRequested' }>,
+  answer: Extract<Answer, { kind: 'UserPass' }>,
+): Secret {
+  const response = answer.response?.reveal() ?? '';
+  if (prompt.dynamicChallenge !== undefined) {
+    return Secret.of(`CRV1::${prompt.dynamicChallenge.stateId}::${response}`);
+  }
+  if (prompt.staticChallenge !== undefined) {
+    const password = answer.password.reveal();
+    return Secret.of(
+      prompt.staticChallenge.concatenate
+        ? `${password}${response}`
+        : `SCRV1:${base64(password)}:${base64(response)}`,
+    );
+  }
+  return answer.password;
+}
+
+function mismatch(prompt: Prompt, answer: Answer): Observable<never> {
+  return throwError(
+    () =>
+      new VpnError('PROMPT_CANCELLED', `answer ${answer.kind} does not fit prompt ${prompt.kind}`),
+  );
+}
+
+/** Turns a notification into a prompt with the commands that answer it. */
+function toAsked(
+  session: ManagementSession,
+  n: Notification,
+  challenge: DynamicChallenge | undefined,
+): Asked | undefined {
+  if (n.type === 'need-ok') {
+    const prompt: Prompt = { kind: 'ConfirmationRequested', name: n.name, message: n.message };
+    return {
+      prompt,
+      reply: (answer) =>
+        answer.kind === 'Confirmed'
+          ? session.send(command.needOk(n.name, answer.ok ? 'ok' : 'cancel'))
+          : mismatch(prompt, answer),
+    };
+  }
+  if (n.type === 'need-str') {
+    const prompt: Prompt = { kind: 'InputRequested', name: n.name, message: n.message };
+    return {
+      prompt,
+      reply: (answer) =>
+        answer.kind === 'Input'
+          ? session.send(command.needStr(n.name, answer.value))
+          : mismatch(prompt, answer),
+    };
+  }
+  if (n.type !== 'password' || n.event !== 'need') return undefined;
+  const authType = n.authType;
+  if (n.need === 'password' && authType !== 'Auth') {
+    const prompt: Prompt = { kind: 'PasswordRequested', authType };
+    return {
+      prompt,
+      reply: (answer) =>
+        answer.kind === 'Password'
+          ? session.send(command.password(authType, answer.password))
+          : mismatch(prompt, answer),
+    };
+  }
+  const prompt: Extract<Prompt, { kind: 'UserPassRequested' }> = {
+    kind: 'UserPassRequested',
+    authType,
+    usernameOnly: false,
+    ...(n.staticChallenge === undefined ? {} : { staticChallenge: n.staticChallenge }),
+    ...(challenge === undefined || n.staticChallenge !== undefined
+      ? {}
+      : { dynamicChallenge: challenge }),
+  };
+  return {
+    prompt,
+    reply: (answer) => {
+      if (answer.kind !== 'UserPass') return mismatch(prompt, answer);
+      const username =
+        prompt.dynamicChallenge === undefined ? answer.username : prompt.dynamicChallenge.username;
+      // openvpn asks `Need 'Auth' password` when the profile already holds the username.
+      const sendUsername =
+        n.need === 'username-password' ? session.send(command.username(authType, username)) : EMPTY;
+      return concat(
+        sendUsername,
+        session.send(command.password(authType, passwordField(prompt, answer))),
+      );
+    },
+  };
+}
+
+const failureCode = (error: unknown): ErrorCode =>
+  isVpnError(error) ? error.code : 'PROMPT_CANCELLED';
+
+/**
+ * Answers openvpn's `>PASSWORD`, `>NEED-OK` and `>NEED-STR` prompts through the application's
+ * credentials provider. Credentials go out only in answer to a prompt, which openvpn sends only
+ * after the hold is released. A later prompt replaces an unanswered one (openvpn moved on). An
+ * unanswered prompt times out; a missing provider, a cancel or a timeout fails the start with a
+ * typed error (emitted as `StartFailed`, and the tunnel then stops openvpn).
+ */
+export function answerPrompts(
+  session: ManagementSession,
+  notification$: Observable<Notification>,
+  context: PromptContext,
+): Observable<TunnelOutput> {
+  const scheduler = context.scheduler ?? asyncScheduler;
+  const timeoutMs = context.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
+  // The dynamic challenge arrives in one `Verification Failed` and is answered at the next
+  // `Need 'Auth'` prompt, after openvpn restarts.
+  const withChallenge$ = notification$.pipe(
+    scan(
+      (acc: { challenge: DynamicChallenge | undefined; n: Notification | undefined }, n) => ({
+        n,
+        challenge:
+          n.type === 'password' && n.event === 'verification-failed'
+            ? n.dynamicChallenge
+            : acc.challenge,
+      }),
+      { challenge: undefined, n: undefined },
+    ),
+    map(({ n, challenge }) => (n === undefined ? undefined : toAsked(session, n, challenge))),
+    filter((asked): asked is Asked => asked !== undefined),
+  );
+
+  return withChallenge$.pipe(
+    switchMap((asked) => {
+      const { credentials } = context;
+      if (credentials === undefined) {
+        return throwError(
+          () =>
+            new VpnError(
+              'AUTH_FAILED',
+              `openvpn asks for ${describe(asked.prompt)} and no credentials provider was given`,
+            ),
+        );
+      }
+      return credentials(asked.prompt).pipe(
+        take(1),
+        timeout({
+          first: timeoutMs,
+          scheduler,
+          with: () =>
+            throwError(
+              () =>
+                new VpnError(
+                  'PROMPT_TIMEOUT',
+                  `no answer to ${describe(asked.prompt)} within ${timeoutMs} ms`,
+                ),
+            ),
+        }),
+        mergeMap((answer) =>
+          answer.kind === 'Cancelled'
+            ? throwError(
+                () => new VpnError('PROMPT_CANCELLED', `${describe(asked.prompt)} was cancelled`),
+              )
+            : asked.reply(answer),
+        ),
+        ignoreElements(),
+      );
+    }),
+    catchError((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      context.logger.warn('prompt not answered', { code: failureCode(error) });
+      return of<TunnelOutput>({
+        channel: 'event',
+        event: {
+          kind: 'StartFailed',
+          at: context.now(),
+          error: vpnFailure(failureCode(error), message),
+        },
+      });
+    }),
+  );
+}
+
+function describe(prompt: Prompt): string {
+  switch (prompt.kind) {
+    case 'UserPassRequested':
+      return `'${prompt.authType}' username and password`;
+    case 'PasswordRequested':
+      return `the '${prompt.authType}' password`;
+    case 'ConfirmationRequested':
+      return `confirmation '${prompt.name}'`;
+    case 'InputRequested':
+      return `input '${prompt.name}'`;
+  }
+}

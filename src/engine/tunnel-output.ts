@@ -1,0 +1,22 @@
+import type { EngineEvent } from '../state/engine-event.js';
+
+/** A `>BYTECOUNT` sample: totals since the connection started, in bytes. */
+export interface TrafficSample {
+  readonly channel: 'traffic';
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly at: number;
+}
+
+/** One log line, from `>LOG` or from openvpn's stdout/stderr. */
+export interface LogRecord {
+  readonly channel: 'log';
+  readonly source: 'management' | 'stdout' | 'stderr';
+  readonly flags?: string;
+  readonly text: string;
+  readonly at: number;
+}
+
+/** Everything a running tunnel reports: events for the reducer, and companion streams. */
+export type TunnelOutput =
+  { readonly channel: 'event'; readonly event: EngineEvent } | TrafficSample | LogRecord;

@@ -1,0 +1,257 @@
+import {
+  EMPTY,
+  Observable,
+  ReplaySubject,
+  Subject,
+  catchError,
+  concat,
+  defer,
+  filter,
+  finalize,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  of,
+  repeat,
+  share,
+  switchMap,
+  take,
+  takeUntil,
+  takeWhile,
+  type SchedulerLike,
+} from 'rxjs';
+import { VpnError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import * as command from '../management/command.js';
+import { connectWithRetry } from '../management/connect-with-retry.js';
+import { attachSession, type ManagementSession } from '../management/session.js';
+import { connectSocket } from '../management/socket.js';
+import type { ProcessEvent } from '../process/process-event.js';
+import type { ProcessInfo } from '../process/process-info.js';
+import { processStopSteps } from '../process/process-stop-steps.js';
+import { spawnProcess } from '../process/spawn-process.js';
+import type { Spawner } from '../process/spawner.js';
+import { stopEscalation, type StopProgress } from '../process/stop-escalation.js';
+import { classifyStdoutLine } from '../process/stdout-event.js';
+import type { EngineEvent } from '../state/engine-event.js';
+import { vpnFailure } from '../state/vpn-failure.js';
+import type { CredentialsProvider } from './credentials.js';
+import type { StopDeadlines } from './engine-options.js';
+import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
+import { driveManagement } from './management-driver.js';
+import type { PreparedStart } from './prepare.js';
+import type { TunnelOutput } from './tunnel-output.js';
+
+/** How a stop was asked for: `graceful` climbs the whole ladder, `kill` goes to SIGKILL. */
+export type StopKind = 'graceful' | 'kill';
+
+export interface TunnelContext {
+  readonly prepared: PreparedStart;
+  readonly deadlines: StopDeadlines;
+  readonly credentials: CredentialsProvider | undefined;
+  readonly bytecountIntervalS: number;
+  readonly spawner: Spawner | undefined;
+  readonly processInfo: ProcessInfo;
+  readonly now: () => number;
+  readonly scheduler: SchedulerLike;
+  readonly logger: Logger;
+}
+
+const event = (e: EngineEvent): TunnelOutput => ({ channel: 'event', event: e });
+
+/**
+ * One run of openvpn, from spawn to exit, as tunnel output. Completes after the process has
+ * exited and the runtime directory is gone. `stop$` asks for a stop (the first value counts;
+ * a second `kill` skips to SIGKILL). A start failure reported by the management side (an
+ * unanswerable prompt) stops openvpn too.
+ */
+export function runTunnel(
+  context: TunnelContext,
+  stop$: Observable<StopKind>,
+): Observable<TunnelOutput> {
+  const { prepared, now, scheduler, logger } = context;
+  return defer(() => {
+    const exited$ = new ReplaySubject<true>(1);
+    const session$ = new ReplaySubject<ManagementSession | undefined>(1);
+    session$.next(undefined);
+    const internalStop$ = new Subject<StopKind>();
+    const spawned$ = new ReplaySubject<{ readonly pid: number; readonly startTime: number }>(1);
+    let pid: number | undefined;
+
+    const process$ = spawnProcess(prepared.launch, {
+      ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
+      processInfo: context.processInfo,
+      scheduler,
+      logger,
+    }).pipe(share());
+
+    const processOutput$ = process$.pipe(
+      mergeMap((e: ProcessEvent): Observable<TunnelOutput> => {
+        switch (e.kind) {
+          case 'ProcessSpawned':
+            pid = e.pid;
+            spawned$.next({ pid: e.pid, startTime: e.startTime });
+            registerLivePid(e.pid);
+            return of(event({ kind: 'ProcessSpawned', at: now(), pid: e.pid }));
+          case 'StdoutLine':
+          case 'StderrLine': {
+            const classified = classifyStdoutLine(e.line);
+            const log: TunnelOutput = {
+              channel: 'log',
+              source: e.kind === 'StdoutLine' ? 'stdout' : 'stderr',
+              text: e.line,
+              at: now(),
+            };
+            return classified === undefined
+              ? of(log)
+              : of(log, event({ kind: 'StdoutLineClassified', at: now(), event: classified }));
+          }
+          case 'ProcessExited':
+            if (pid !== undefined) unregisterLivePid(pid);
+            exited$.next(true);
+            return of(event({ kind: 'ProcessExited', at: now(), code: e.code, signal: e.signal }));
+          case 'SpawnFailed':
+            exited$.next(true);
+            return of(
+              event({
+                kind: 'StartFailed',
+                at: now(),
+                error: vpnFailure(e.error.code, e.error.message),
+              }),
+            );
+        }
+      }),
+    );
+
+    // One attached session; when it ends, ManagementDetached, and stop requests fall back to
+    // signals.
+    const drive = (session: ManagementSession): Observable<TunnelOutput> => {
+      session$.next(session);
+      return concat(
+        driveManagement(session, context).pipe(takeUntil(session.end$)),
+        defer(() => {
+          session$.next(undefined);
+          return of(event({ kind: 'ManagementDetached', at: now() }));
+        }),
+      );
+    };
+
+    const management$ = prepared.listener
+      ? // dial-in: openvpn connects once; when the link drops, openvpn exits by itself.
+        prepared.listener.connection$.pipe(
+          take(1),
+          switchMap((socket) => attachSession(socket, { scheduler, logger })),
+          switchMap(drive),
+        )
+      : // listen: reach openvpn's socket with retry; reconnect after a drop, and the first
+        // `state on all` of each session reconciles what was missed.
+        defer(() =>
+          connectWithRetry(
+            connectSocket({ kind: 'unix', path: prepared.runtime.socketPath }).pipe(
+              switchMap((socket) => attachSession(socket, { scheduler, logger })),
+            ),
+            undefined,
+            scheduler,
+          ),
+        ).pipe(switchMap(drive), repeat());
+
+    const managementOutput$ = management$.pipe(
+      mergeMap((output) => {
+        if (output.channel === 'event' && output.event.kind === 'StartFailed') {
+          internalStop$.next('graceful');
+        }
+        return of(output);
+      }),
+      takeUntil(exited$),
+      // Attaching can fail (openvpn died first, or never greeted): the process exit decides
+      // what that means for the state.
+      catchError((error: unknown) => {
+        logger.warn('management link lost', {
+          code: error instanceof VpnError ? error.code : 'UNKNOWN',
+        });
+        return EMPTY;
+      }),
+    );
+
+    const stopRequests$ = merge(
+      stop$.pipe(map((kind) => ({ kind, requested: true }))),
+      internalStop$.pipe(map((kind) => ({ kind, requested: false }))),
+    );
+    const stopping$ = stopRequests$.pipe(
+      take(1),
+      switchMap((first) => {
+        const requested$ = first.requested
+          ? of(event({ kind: 'StopRequested', at: now() }))
+          : EMPTY;
+        // A second request for a kill replaces the ladder with SIGKILL alone.
+        const escalate = (kind: StopKind): Observable<TunnelOutput> =>
+          escalation(kind).pipe(mergeMap(toStopOutput));
+        return concat(
+          requested$,
+          merge(
+            escalate(first.kind),
+            stop$.pipe(
+              filter((k) => k === 'kill'),
+              take(1),
+            ),
+          ).pipe(switchMap((x) => (typeof x === 'string' ? escalate('kill') : of(x)))),
+        );
+      }),
+      takeUntil(exited$),
+    );
+
+    // A stop asked for before the spawn waits for it; a failed spawn ends it via exited$.
+    const escalation = (kind: StopKind): Observable<StopProgress> =>
+      spawned$.pipe(
+        take(1),
+        switchMap((target) =>
+          session$.pipe(
+            take(1),
+            map((session) => ({ target, session })),
+          ),
+        ),
+        switchMap(({ target, session }) => {
+          const all = processStopSteps({
+            target,
+            ...(session === undefined
+              ? {}
+              : { managementSignal: () => session.send(command.signal('SIGTERM')) }),
+            signalDeps: { processInfo: context.processInfo },
+            graces: {
+              'management-signal': context.deadlines.managementMs,
+              sigterm: context.deadlines.sigtermMs,
+              sigkill: context.deadlines.sigkillMs,
+            },
+          });
+          const steps = kind === 'kill' ? all.filter((s) => s.step === 'sigkill') : all;
+          return stopEscalation(exited$, steps, { scheduler, logger });
+        }),
+      );
+
+    const toStopOutput = (progress: StopProgress): Observable<TunnelOutput> => {
+      if (progress.kind !== 'StopFailed') return EMPTY;
+      return of(
+        event({
+          kind: 'StopFailed',
+          at: now(),
+          message: progress.error.message,
+          ...(pid === undefined ? {} : { pid }),
+        }),
+      );
+    };
+
+    return concat(
+      merge(processOutput$, managementOutput$, stopping$).pipe(
+        takeWhile((o) => !(o.channel === 'event' && o.event.kind === 'ProcessExited'), true),
+      ),
+      defer(() => from(prepared.cleanup())).pipe(ignoreElements()),
+    ).pipe(
+      finalize(() => {
+        if (pid !== undefined) unregisterLivePid(pid);
+        void prepared.cleanup();
+      }),
+    );
+  });
+}

@@ -1,0 +1,202 @@
+import {
+  Observable,
+  ReplaySubject,
+  Subject,
+  asyncScheduler,
+  catchError,
+  concat,
+  defer,
+  filter,
+  ignoreElements,
+  map,
+  of,
+  scan,
+  share,
+  switchMap,
+  type Subscription,
+} from 'rxjs';
+import { isVpnError } from '../core/errors.js';
+import { silentLogger } from '../core/logger.js';
+import { procfsProcessInfo } from '../process/process-info.js';
+import { createProcessTable } from '../process/instances-table.js';
+import type { EngineEvent } from '../state/engine-event.js';
+import { addByteCount, emptyTraffic, type Traffic } from '../state/traffic.js';
+import { vpnFailure } from '../state/vpn-failure.js';
+import { toVpnState$ } from '../state/vpn-state-stream.js';
+import { idleState, type VpnState } from '../state/vpn-state.js';
+import {
+  BYTECOUNT_INTERVAL_S,
+  DEFAULT_APP_ID,
+  type EngineDeps,
+  type EngineOptions,
+  type StopDeadlines,
+} from './engine-options.js';
+import { installExitHook } from './live-tunnels.js';
+import { prepareStart } from './prepare.js';
+import { runTunnel, type StopKind } from './tunnel.js';
+import type { LogRecord, TunnelOutput } from './tunnel-output.js';
+import {
+  STOP_MANAGEMENT_GRACE_MS,
+  STOP_SIGKILL_GRACE_MS,
+  STOP_SIGTERM_GRACE_MS,
+} from '../process/stop-escalation.js';
+
+/** The default stop deadlines: a hung openvpn is gone within their sum (10 s). */
+export const DEFAULT_STOP_DEADLINES: StopDeadlines = {
+  managementMs: STOP_MANAGEMENT_GRACE_MS,
+  sigtermMs: STOP_SIGTERM_GRACE_MS,
+  sigkillMs: STOP_SIGKILL_GRACE_MS,
+};
+
+/** A running tunnel: its streams and how to stop it. */
+export interface Tunnel {
+  /** The state; replays the latest to late subscribers; completes at `stopped`/`failed`. */
+  readonly state$: Observable<VpnState>;
+  /** Traffic totals and rates from `>BYTECOUNT`. */
+  readonly traffic$: Observable<Traffic>;
+  /** openvpn's log: `>LOG` lines and its stdout/stderr. */
+  readonly log$: Observable<LogRecord>;
+  /** The openvpn process id, once spawned (replayed). */
+  readonly pid$: Observable<number>;
+  /** Asks for a stop; a `kill` (or a second request for one) skips to SIGKILL. */
+  stop(kind?: StopKind): void;
+  /** Resolves with the final state once openvpn has exited and everything is cleaned up. */
+  readonly done: Promise<VpnState>;
+}
+
+/**
+ * Starts a tunnel now and returns its handle. Everything runs in one Rx pipeline: the start
+ * checks, the process, the management session and the stop escalation; the state is the
+ * reduction of their events.
+ */
+export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunnel {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const logger = options.logger ?? silentLogger;
+  const now = deps.now ?? (() => scheduler.now());
+  const processInfo = deps.processInfo ?? procfsProcessInfo();
+  const processTable = deps.processTable ?? createProcessTable();
+  const stop$ = new ReplaySubject<StopKind>();
+  let stopRequested = false;
+  installExitHook();
+
+  const output$: Observable<TunnelOutput> = concat(
+    of<TunnelOutput>({ channel: 'event', event: { kind: 'StartRequested', at: now() } }),
+    defer(async () => {
+      const startTime = processInfo.startTime(process.pid);
+      if (startTime === undefined) throw new Error('cannot read this process start time');
+      return prepareStart({
+        options,
+        appId: options.appId ?? DEFAULT_APP_ID,
+        engine: { pid: process.pid, startTime },
+        processTable,
+        processInfo,
+        ...(deps.fileExists === undefined ? {} : { fileExists: deps.fileExists }),
+        envPath: deps.envPath ?? process.env['PATH'],
+        runtimeBase: deps.runtimeBase,
+        scheduler,
+        logger,
+      });
+    }).pipe(
+      switchMap((prepared) =>
+        stopRequested
+          ? // Stopped during the start checks: nothing was spawned, only clean up.
+            concat(
+              of<TunnelOutput>({ channel: 'event', event: { kind: 'StopRequested', at: now() } }),
+              defer(() => prepared.cleanup()).pipe(ignoreElements()),
+            )
+          : runTunnel(
+              {
+                prepared,
+                deadlines: { ...DEFAULT_STOP_DEADLINES, ...options.stop },
+                credentials: options.credentials,
+                bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
+                spawner: deps.spawner,
+                processInfo,
+                now,
+                scheduler,
+                logger,
+              },
+              stop$,
+            ),
+      ),
+      catchError((error: unknown) => {
+        logger.warn('tunnel could not start', { code: isVpnError(error) ? error.code : 'UNKNOWN' });
+        const failure = isVpnError(error)
+          ? vpnFailure(error.code, error.message)
+          : vpnFailure('SPAWN_FAILED', `could not start: ${String(error)}`);
+        return of<TunnelOutput>({
+          channel: 'event',
+          event: { kind: 'StartFailed', at: now(), error: failure },
+        });
+      }),
+    ),
+  ).pipe(share());
+
+  const event$ = output$.pipe(
+    filter((o): o is Extract<TunnelOutput, { channel: 'event' }> => o.channel === 'event'),
+    map((o): EngineEvent => o.event),
+  );
+  const state$ = toVpnState$(event$, idleState(now()));
+  const traffic$ = new ReplaySubject<Traffic>(1);
+  const log$ = new Subject<LogRecord>();
+  const pid$ = new ReplaySubject<number>(1);
+
+  const subscriptions: Subscription[] = [];
+  const done = new Promise<VpnState>((resolve) => {
+    let last: VpnState = idleState(now());
+    subscriptions.push(state$.subscribe((state) => (last = state)));
+    subscriptions.push(
+      output$
+        .pipe(
+          filter((o) => o.channel === 'traffic'),
+          scan((traffic, sample) => addByteCount(traffic, sample), emptyTraffic),
+        )
+        .subscribe(traffic$),
+    );
+    subscriptions.push(
+      output$.pipe(filter((o): o is LogRecord => o.channel === 'log')).subscribe(log$),
+    );
+    subscriptions.push(
+      event$
+        .pipe(
+          filter((e) => e.kind === 'ProcessSpawned'),
+          map((e) => e.pid),
+        )
+        .subscribe(pid$),
+    );
+    // The tunnel runs until openvpn is gone, whoever watches its state.
+    subscriptions.push(
+      output$.subscribe({
+        complete: () => resolve(last),
+        error: () => resolve(last),
+      }),
+    );
+  });
+
+  return {
+    state$,
+    traffic$: traffic$.asObservable(),
+    log$: log$.asObservable(),
+    pid$: pid$.asObservable(),
+    stop: (kind: StopKind = 'graceful') => {
+      stopRequested = true;
+      stop$.next(kind);
+    },
+    done,
+  };
+}
+
+/**
+ * The tunnel as a cold Observable: subscribing starts openvpn, unsubscribing stops it (the stop
+ * runs to its end in the background; nothing is left running).
+ */
+export function vpnState$(options: EngineOptions, deps: EngineDeps = {}): Observable<VpnState> {
+  return new Observable<VpnState>((subscriber) => {
+    const tunnel = startTunnel(options, deps);
+    const subscription = tunnel.state$.subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      tunnel.stop();
+    };
+  });
+}
