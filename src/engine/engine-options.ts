@@ -7,6 +7,7 @@ import type { Profile } from '../profile/profile-model.js';
 import type { Spawner } from '../process/spawner.js';
 import type { ProcessInfo } from '../process/process-info.js';
 import type { ProcessTable } from '../process/instances-table.js';
+import type { ProxyPolicy, RemotePolicy } from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
 
 /** The default application id: whose openvpn processes count as ours. */
@@ -51,6 +52,12 @@ export interface EngineOptions {
   readonly takeover?: boolean;
   /** Answers openvpn's prompts (`>PASSWORD`, `>NEED-OK`, `>NEED-STR`). */
   readonly credentials?: CredentialsProvider;
+  /** Chooses the remote for each attempt (`--management-query-remote`). */
+  readonly remotePolicy?: RemotePolicy;
+  /** Chooses the proxy for each attempt (`--management-query-proxy`). */
+  readonly proxyPolicy?: ProxyPolicy;
+  /** How long the application may take to answer a prompt (default 120 s). */
+  readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS?: number;
   readonly logger?: Logger;
   readonly scheduler?: SchedulerLike;

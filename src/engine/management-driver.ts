@@ -18,6 +18,11 @@ import type { Notification } from '../management/notification.js';
 import { parseStateHistory, type StateEntry } from '../management/parsers/index.js';
 import type { ManagementSession } from '../management/session.js';
 import type { EngineEvent, OpenvpnStateChanged } from '../state/engine-event.js';
+import {
+  answerConnectionQueries,
+  type ProxyPolicy,
+  type RemotePolicy,
+} from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
 import { holdReleaseSchedule } from './hold-release.js';
 import { answerPrompts } from './prompt-answers.js';
@@ -30,6 +35,9 @@ export interface DriverContext {
   readonly logger: Logger;
   readonly bytecountIntervalS: number;
   readonly credentials: CredentialsProvider | undefined;
+  readonly remotePolicy?: RemotePolicy;
+  readonly proxyPolicy?: ProxyPolicy;
+  readonly promptTimeoutMs?: number;
 }
 
 const event = (e: EngineEvent): TunnelOutput => ({ channel: 'event', event: e });
@@ -114,11 +122,21 @@ export function driveManagement(
     scheduler,
     logger,
     now,
+    ...(context.promptTimeoutMs === undefined ? {} : { promptTimeoutMs: context.promptTimeoutMs }),
   });
+  const queries$ = answerConnectionQueries(
+    session,
+    notification$,
+    {
+      ...(context.remotePolicy === undefined ? {} : { remote: context.remotePolicy }),
+      ...(context.proxyPolicy === undefined ? {} : { proxy: context.proxyPolicy }),
+    },
+    logger,
+  );
 
   return concat(
     of(event({ kind: 'ManagementAttached', at: now() })),
-    merge(fromNotifications$, holdEntered$, setup$, holdReleased$, prompts$),
+    merge(fromNotifications$, holdEntered$, setup$, holdReleased$, prompts$, queries$),
   );
 }
 

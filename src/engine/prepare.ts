@@ -110,6 +110,8 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
         ...(mode === 'dial-in' ? ['--management-client'] : []),
         '--management-hold',
         '--management-query-passwords',
+        ...(options.remotePolicy === undefined ? [] : ['--management-query-remote']),
+        ...(options.proxyPolicy === undefined ? [] : ['--management-query-proxy']),
         ...markerArgs(marker.right),
       ],
       launcher: options.launcher ?? { kind: 'direct' },

@@ -37,6 +37,7 @@ import { stopEscalation, type StopProgress } from '../process/stop-escalation.js
 import { classifyStdoutLine } from '../process/stdout-event.js';
 import type { EngineEvent } from '../state/engine-event.js';
 import { vpnFailure } from '../state/vpn-failure.js';
+import type { ProxyPolicy, RemotePolicy } from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
 import type { StopDeadlines } from './engine-options.js';
 import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
@@ -51,6 +52,9 @@ export interface TunnelContext {
   readonly prepared: PreparedStart;
   readonly deadlines: StopDeadlines;
   readonly credentials: CredentialsProvider | undefined;
+  readonly remotePolicy?: RemotePolicy;
+  readonly proxyPolicy?: ProxyPolicy;
+  readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS: number;
   readonly spawner: Spawner | undefined;
   readonly processInfo: ProcessInfo;

@@ -109,6 +109,13 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                 prepared,
                 deadlines: { ...DEFAULT_STOP_DEADLINES, ...options.stop },
                 credentials: options.credentials,
+                ...(options.remotePolicy === undefined
+                  ? {}
+                  : { remotePolicy: options.remotePolicy }),
+                ...(options.proxyPolicy === undefined ? {} : { proxyPolicy: options.proxyPolicy }),
+                ...(options.promptTimeoutMs === undefined
+                  ? {}
+                  : { promptTimeoutMs: options.promptTimeoutMs }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
                 spawner: deps.spawner,
                 processInfo,
