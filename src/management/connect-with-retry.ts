@@ -1,4 +1,13 @@
-import { asyncScheduler, defer, retry, timer, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  retry,
+  throwError,
+  timer,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+import { isVpnError, type ErrorCode } from '../core/errors.js';
 
 /** How often, and how patiently, to try reaching a management interface. */
 export interface RetryPolicy {
@@ -17,13 +26,19 @@ export const MANAGEMENT_CONNECT_RETRY: RetryPolicy = {
   maxDelayMs: 1_000,
 };
 
+/** Failures that another attempt cannot cure: a refused password, a value refused by the encoder. */
+const FINAL_CODES: readonly ErrorCode[] = ['MANAGEMENT_AUTH_FAILED', 'ENCODE_REFUSED'];
+
+const isFinal = (error: unknown): boolean => isVpnError(error) && FINAL_CODES.includes(error.code);
+
 /** The delay before retry number `retryCount` (1-based) under `policy`. */
 export const backoffDelayMs = (policy: RetryPolicy, retryCount: number): number =>
   Math.min(policy.initialDelayMs * 2 ** (retryCount - 1), policy.maxDelayMs);
 
 /**
  * Subscribes to `attempt$` until it succeeds, retrying failures with exponential back-off on
- * `scheduler`; after `maxAttempts` failures the last error goes through.
+ * `scheduler`; after `maxAttempts` failures the last error goes through. A refused password or
+ * encoding (`MANAGEMENT_AUTH_FAILED`, `ENCODE_REFUSED`) goes through at once.
  */
 export function connectWithRetry<T>(
   attempt$: Observable<T>,
@@ -33,8 +48,10 @@ export function connectWithRetry<T>(
   return defer(() => attempt$).pipe(
     retry({
       count: Math.max(0, policy.maxAttempts - 1),
-      delay: (_error: unknown, retryCount: number) =>
-        timer(backoffDelayMs(policy, retryCount), scheduler),
+      delay: (error: unknown, retryCount: number) =>
+        isFinal(error)
+          ? throwError(() => error)
+          : timer(backoffDelayMs(policy, retryCount), scheduler),
     }),
   );
 }

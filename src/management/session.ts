@@ -138,12 +138,9 @@ export function attachSession(
     const passwordSubscription = session.routed$.subscribe((r) => {
       if (r.kind !== 'password-prompt') return;
       prompts += 1;
-      const refusal = passwordRefusal(options.password, prompts);
-      if (refusal !== undefined) {
-        session.fail(refusal);
-        return;
-      }
-      socket.write(`${options.password?.reveal() ?? ''}\n`);
+      const answer = passwordAnswer(options.password, prompts);
+      if (typeof answer === 'string') socket.write(answer);
+      else session.fail(answer);
     });
     session.start();
     return () => {
@@ -156,11 +153,11 @@ export function attachSession(
 }
 
 /**
- * Why the management password prompt cannot be answered, if it cannot. openvpn 2.6.14 answers
- * a wrong password with nothing but a new prompt (no ERROR line), so a second prompt means the
- * password was refused; answering it again would loop forever.
+ * The line that answers the management password prompt, or why there is none. openvpn 2.6.14
+ * answers a wrong password with nothing but a new prompt (no ERROR line), so a second prompt
+ * means the password was refused; answering it again would loop forever.
  */
-function passwordRefusal(password: Secret | undefined, prompt: number): VpnError | undefined {
+function passwordAnswer(password: Secret | undefined, prompt: number): string | VpnError {
   if (password === undefined) {
     return new VpnError(
       'MANAGEMENT_AUTH_FAILED',
@@ -180,7 +177,7 @@ function passwordRefusal(password: Secret | undefined, prompt: number): VpnError
       'the management password holds a control character, which openvpn drops or splits on',
     );
   }
-  return undefined;
+  return `${password.reveal()}\n`;
 }
 
 function bannerOf(notification: Notification): string {

@@ -59,6 +59,8 @@ export function fromNodeSocket(socket: Socket): ManagementSocket {
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.once('error', onError);
+    // An accepted socket stays paused until here, so a greeting sent at once is not lost.
+    socket.resume();
     return () => {
       socket.off('data', onData);
       socket.off('close', onClose);
@@ -132,7 +134,6 @@ export async function listenManagement(
   const connection$ = new Observable<ManagementSocket>((subscriber) => {
     const onConnection = (socket: Socket): void => {
       accepted.push(socket);
-      socket.resume();
       subscriber.next(fromNodeSocket(socket));
     };
     const onClose = (): void => subscriber.complete();

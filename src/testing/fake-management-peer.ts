@@ -6,11 +6,18 @@ export type FakeAnswer = readonly string[] | ((commandLine: string) => readonly 
 
 /** A scripted openvpn management peer. */
 export interface FakePeerScript {
-  /** The greeting; openvpn 2.6 sends the one below. */
-  readonly banner?: string;
+  /**
+   * The greeting; openvpn 2.6 sends {@link OPENVPN_BANNER}. `null` for a peer that never greets,
+   * as openvpn does to a second client while it serves a first one.
+   */
+  readonly banner?: string | null;
   /** When set, the peer first asks `ENTER PASSWORD:` and accepts only this password. */
   readonly password?: string;
-  /** Answers by exact command line (without the newline), or by the command's first word. */
+  /**
+   * Answers, looked up by the exact command line (without the newline), then by its words with
+   * quotes and escapes resolved and joined by one space (`hold release` answers
+   * `hold "release"`), then by the command's first word.
+   */
   readonly answers?: Readonly<Record<string, FakeAnswer>>;
   /** Sent for a command with no scripted answer. */
   readonly unknownAnswer?: FakeAnswer;
@@ -40,10 +47,45 @@ export interface FakeManagementPeer {
 export const OPENVPN_BANNER =
   ">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info";
 
+const PASSWORD_PROMPT = 'ENTER PASSWORD:';
+const UNKNOWN_COMMAND = ["ERROR: unknown command, enter 'help' for more options"];
+// openvpn closes the connection on these and answers nothing.
+const CLOSING_COMMANDS = new Set(['exit', 'quit']);
+
+/**
+ * The words of a command line as openvpn's lexer reads them: split on blanks, `"` groups,
+ * `\` escapes the next character.
+ */
+export function commandWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quoted = false;
+  let escaped = false;
+  for (const char of line) {
+    if (escaped) {
+      word = (word ?? '') + char;
+      escaped = false;
+    } else if (char === '\\') {
+      escaped = true;
+    } else if (char === '"') {
+      quoted = !quoted;
+      word ??= '';
+    } else if (!quoted && (char === ' ' || char === '\t')) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 /**
  * A management peer driven by a script instead of openvpn: transcript in (answers), transcript
  * out (what the client wrote). Replies are delivered on `scheduler`, never synchronously within
- * `write`, like a real socket.
+ * `write`, like a real socket. Like openvpn 2.6.14, it answers a wrong password with nothing but
+ * a new prompt, and closes the connection on `exit` and `quit`.
  */
 export function createFakeManagementPeer(
   script: FakePeerScript = {},
@@ -60,16 +102,35 @@ export function createFakeManagementPeer(
   const send = (lines: readonly string[]): void => {
     scheduler.schedule(() => {
       if (closed) return;
-      for (const text of lines)
+      for (const text of lines) {
         transcript.push({ direction: 'from-openvpn', text, at: scheduler.now() });
-      const prompt = lines.length === 1 && lines[0] === 'ENTER PASSWORD:';
+      }
+      // openvpn writes the prompt without a line end and waits on the same line.
+      const prompt = lines.length === 1 && lines[0] === PASSWORD_PROMPT;
       incoming$.next(
-        encoder.encode(prompt ? 'ENTER PASSWORD:' : lines.map((l) => `${l}\r\n`).join('')),
+        encoder.encode(prompt ? PASSWORD_PROMPT : lines.map((l) => `${l}\r\n`).join('')),
       );
     });
   };
 
-  const greet = (): void => send([script.banner ?? OPENVPN_BANNER, ...(script.afterBanner ?? [])]);
+  const hangUp = (): void => {
+    scheduler.schedule(() => {
+      if (closed) return;
+      closed = true;
+      incoming$.complete();
+    });
+  };
+
+  const greet = (): void => {
+    if (script.banner === null) return;
+    send([script.banner ?? OPENVPN_BANNER, ...(script.afterBanner ?? [])]);
+  };
+
+  const scriptedAnswer = (line: string): FakeAnswer | undefined => {
+    const answers = script.answers ?? {};
+    const words = commandWords(line);
+    return answers[line] ?? answers[words.join(' ')] ?? answers[words[0] ?? ''];
+  };
 
   const answer = (line: string): void => {
     transcript.push({ direction: 'to-openvpn', text: line, at: scheduler.now() });
@@ -79,24 +140,24 @@ export function createFakeManagementPeer(
         send(['SUCCESS: password is correct']);
         greet();
       } else {
-        send(['ERROR: bad password']);
-        send(['ENTER PASSWORD:']);
+        send([PASSWORD_PROMPT]);
       }
       return;
     }
-    const answers = script.answers ?? {};
-    const byWord = line.split(' ')[0] ?? '';
-    const scripted = answers[line] ??
-      answers[byWord] ??
-      script.unknownAnswer ?? ["ERROR: unknown command, enter 'help' for more options"];
-    send(typeof scripted === 'function' ? scripted(line) : scripted);
+    const scripted = scriptedAnswer(line);
+    if (scripted === undefined && CLOSING_COMMANDS.has(commandWords(line)[0] ?? '')) {
+      hangUp();
+      return;
+    }
+    const chosen = scripted ?? script.unknownAnswer ?? UNKNOWN_COMMAND;
+    send(typeof chosen === 'function' ? chosen(line) : chosen);
   };
 
   const socket: ManagementSocket = {
     data$: new Observable<Uint8Array>((subscriber) => {
       const subscription = incoming$.subscribe(subscriber);
       if (script.password === undefined) greet();
-      else send(['ENTER PASSWORD:']);
+      else send([PASSWORD_PROMPT]);
       return subscription;
     }),
     write: (text) => {
@@ -121,13 +182,7 @@ export function createFakeManagementPeer(
     socket,
     transcript,
     push: (...lines) => send(lines),
-    hangUp: () => {
-      scheduler.schedule(() => {
-        if (closed) return;
-        closed = true;
-        incoming$.complete();
-      });
-    },
+    hangUp,
     get closedByClient() {
       return closedByClient;
     },
