@@ -36,7 +36,8 @@ export type Answer =
   | { readonly kind: 'Cancelled' };
 
 /**
- * Answers prompts: emits one answer per prompt. An Observable so that a UI can take its time
- * and the engine can time it out or cancel it (by unsubscribing) when openvpn moves on.
+ * Answers prompts: emits one answer per prompt (only the first counts; completing without one
+ * counts as `Cancelled`). An Observable so that a UI can take its time and the engine can time
+ * it out or cancel it (by unsubscribing) when openvpn moves on.
  */
 export type CredentialsProvider = (prompt: Prompt) => Observable<Answer>;

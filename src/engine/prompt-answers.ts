@@ -13,6 +13,7 @@ import {
   switchMap,
   take,
   throwError,
+  throwIfEmpty,
   timeout,
   type SchedulerLike,
 } from 'rxjs';
@@ -112,9 +113,7 @@ function toAsked(
     authType,
     usernameOnly: false,
     ...(n.staticChallenge === undefined ? {} : { staticChallenge: n.staticChallenge }),
-    ...(challenge === undefined || n.staticChallenge !== undefined
-      ? {}
-      : { dynamicChallenge: challenge }),
+    ...(challenge === undefined || !answersChallenge(n) ? {} : { dynamicChallenge: challenge }),
   };
   return {
     prompt,
@@ -130,6 +129,42 @@ function toAsked(
         session.send(command.password(authType, passwordField(prompt, answer))),
       );
     },
+  };
+}
+
+/**
+ * Whether a `>PASSWORD:Need` prompt is the one a pending CRV1 challenge is answered at: the
+ * next `Need 'Auth'` without a static challenge (management-notes, "Dynamic protocol"). A
+ * proxy or private key prompt in between leaves the challenge pending.
+ */
+function answersChallenge(n: Notification): boolean {
+  return (
+    n.type === 'password' &&
+    n.event === 'need' &&
+    n.authType === 'Auth' &&
+    n.staticChallenge === undefined
+  );
+}
+
+interface ChallengeScan {
+  /** The CRV1 challenge of the last `Verification Failed`, until a prompt answers it. */
+  readonly challenge: DynamicChallenge | undefined;
+  readonly asked: Asked | undefined;
+}
+
+/**
+ * Follows the dynamic challenge across notifications: a `Verification Failed` sets or clears
+ * it, and the prompt that answers it uses it up, so a later `Need 'Auth'` (after a reconnect)
+ * never resends a spent state id.
+ */
+function challengeStep(session: ManagementSession) {
+  return (scanned: ChallengeScan, n: Notification): ChallengeScan => {
+    if (n.type === 'password' && n.event === 'verification-failed') {
+      return { challenge: n.dynamicChallenge, asked: undefined };
+    }
+    const asked = toAsked(session, n, scanned.challenge);
+    const used = asked?.prompt.kind === 'UserPassRequested' && answersChallenge(n);
+    return { challenge: used ? undefined : scanned.challenge, asked };
   };
 }
 
@@ -152,22 +187,13 @@ export function answerPrompts(
   const timeoutMs = context.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
   // The dynamic challenge arrives in one `Verification Failed` and is answered at the next
   // `Need 'Auth'` prompt, after openvpn restarts.
-  const withChallenge$ = notification$.pipe(
-    scan(
-      (acc: { challenge: DynamicChallenge | undefined; n: Notification | undefined }, n) => ({
-        n,
-        challenge:
-          n.type === 'password' && n.event === 'verification-failed'
-            ? n.dynamicChallenge
-            : acc.challenge,
-      }),
-      { challenge: undefined, n: undefined },
-    ),
-    map(({ n, challenge }) => (n === undefined ? undefined : toAsked(session, n, challenge))),
+  const asked$ = notification$.pipe(
+    scan(challengeStep(session), { challenge: undefined, asked: undefined }),
+    map(({ asked }) => asked),
     filter((asked): asked is Asked => asked !== undefined),
   );
 
-  return withChallenge$.pipe(
+  return asked$.pipe(
     switchMap((asked) => {
       const { credentials } = context;
       if (credentials === undefined) {
@@ -193,6 +219,15 @@ export function answerPrompts(
                 ),
             ),
         }),
+        // Completing without an answer would leave openvpn waiting for good: count it as a
+        // cancel.
+        throwIfEmpty(
+          () =>
+            new VpnError(
+              'PROMPT_CANCELLED',
+              `the credentials provider gave no answer to ${describe(asked.prompt)}`,
+            ),
+        ),
         mergeMap((answer) =>
           answer.kind === 'Cancelled'
             ? throwError(

@@ -39,7 +39,8 @@ const unknown = (raw: string, reason?: string): ParsedLine => ({
 const single = (notification: Notification): ParsedLine => ({ part: 'single', notification });
 
 const LOG_FLAG_CHARS = /^[A-Z]*$/;
-const NEED = /^Need '([^']*)' (?:confirmation|input)(?: MSG:(.*))?$/;
+// openvpn 2.6 asks NEED-STR as `Need 'name' string`; the management notes say `input`.
+const NEED = /^Need '([^']*)' (?:confirmation|input|string)(?: MSG:(.*))?$/;
 const HOLD_SECONDS = /:(\d{1,10})$/;
 const BANNER_VERSION = /^OpenVPN Management Interface Version (\d{1,6}) /;
 const PKCS11_ENTRY = /^'(\d{1,10})', ID:'([^']*)', BLOB:'([^']*)'$/;
