@@ -3,7 +3,7 @@ import { optional, parseUnsigned, splitFields } from './fields.js';
 import { parseInfoMessage } from './info-message.js';
 import { parsePassword } from './password.js';
 import { parseStateFields } from '../parsers/state-line.js';
-import type { ClientEvent, EchoEntry, LogEntry, Notification } from './types.js';
+import type { ClientEvent, EchoEntry, LogEntry, LogFlags, Notification } from './types.js';
 
 /** The two multi-line notification sources. */
 export type BlockPrefix = 'CLIENT' | 'UPDOWN';
@@ -45,24 +45,28 @@ const HOLD_SECONDS = /:(\d{1,10})$/;
 const BANNER_VERSION = /^OpenVPN Management Interface Version (\d{1,6}) /;
 const PKCS11_ENTRY = /^'(\d{1,10})', ID:'([^']*)', BLOB:'([^']*)'$/;
 
+const logFlags = (raw: string): LogFlags => ({
+  raw,
+  info: raw.includes('I'),
+  fatal: raw.includes('F'),
+  nonFatal: raw.includes('N'),
+  warning: raw.includes('W'),
+  debug: raw.includes('D'),
+});
+
+// openvpn 2.6 sends no flag or a single one; those LogFlags are built once and shared, frozen.
+const COMMON_LOG_FLAGS: ReadonlyMap<string, LogFlags> = new Map(
+  ['', 'I', 'F', 'N', 'W', 'D'].map((raw) => [raw, Object.freeze(logFlags(raw))]),
+);
+
 /** Parses `time,flags,text` of LOG lines; used for `log all` history too. */
 export const parseLogFields = (text: string): LogEntry | undefined => {
   const [time, flags, message] = splitFields(text, ',', 3);
   const seconds = parseUnsigned(time);
   if (seconds === undefined || flags === undefined || message === undefined) return undefined;
-  if (!LOG_FLAG_CHARS.test(flags)) return undefined;
-  return {
-    time: seconds,
-    flags: {
-      raw: flags,
-      info: flags.includes('I'),
-      fatal: flags.includes('F'),
-      nonFatal: flags.includes('N'),
-      warning: flags.includes('W'),
-      debug: flags.includes('D'),
-    },
-    text: message,
-  };
+  const common = COMMON_LOG_FLAGS.get(flags);
+  if (common === undefined && !LOG_FLAG_CHARS.test(flags)) return undefined;
+  return { time: seconds, flags: common ?? logFlags(flags), text: message };
 };
 
 /** Parses `time,text` of ECHO lines; used for `echo all` history too. */
@@ -82,13 +86,22 @@ const CLIENT_EVENTS: Readonly<Record<string, ClientEvent>> = {
   CR_RESPONSE: 'cr-response',
 };
 
+// `name=value` after `ENV,`; without `=` it is a name with an empty value.
+const envLine = (prefix: BlockPrefix, pair: string): ParsedLine => {
+  const equals = pair.indexOf('=');
+  return equals === -1
+    ? { part: 'env', prefix, name: pair, value: '' }
+    : { part: 'env', prefix, name: pair.slice(0, equals), value: pair.slice(equals + 1) };
+};
+
 const parseClient = (raw: string, payload: string): ParsedLine => {
-  const [kind = '', rest = ''] = splitFields(payload, ',', 2);
-  if (kind === 'ENV') {
-    if (rest === 'END') return { part: 'env-end', prefix: 'CLIENT' };
-    const [name = '', value = ''] = splitFields(rest, '=', 2);
-    return { part: 'env', prefix: 'CLIENT', name, value };
+  // ENV lines are most of a block, so they are recognised before anything is split. A bare
+  // `ENV` reads as an empty ENV line, as the general split below would read it.
+  if (payload.startsWith('ENV,') || payload === 'ENV') {
+    const rest = payload.slice(4);
+    return rest === 'END' ? { part: 'env-end', prefix: 'CLIENT' } : envLine('CLIENT', rest);
   }
+  const [kind = '', rest = ''] = splitFields(payload, ',', 2);
   if (kind === 'ADDRESS') {
     const [cid, address, primary] = splitFields(rest, ',', 3);
     const clientId = parseUnsigned(cid);
@@ -127,17 +140,18 @@ const parseUpDown = (payload: string): ParsedLine | undefined => {
     };
   }
   if (payload === 'ENV,END') return { part: 'env-end', prefix: 'UPDOWN' };
-  if (!payload.startsWith('ENV,')) return undefined;
-  const [name = '', value = ''] = splitFields(payload.slice(4), '=', 2);
-  return { part: 'env', prefix: 'UPDOWN', name, value };
+  return payload.startsWith('ENV,') ? envLine('UPDOWN', payload.slice(4)) : undefined;
 };
 
 const parseCounts = (raw: string, payload: string, withClient: boolean): ParsedLine => {
-  const fields = payload.split(',').map(parseUnsigned);
-  if (fields.length !== (withClient ? 3 : 2) || fields.includes(undefined)) {
+  // A surplus field stays in the last one and fails parseUnsigned there, so the count is exact.
+  const [first, second, third] = splitFields(payload, ',', withClient ? 3 : 2);
+  const a = parseUnsigned(first);
+  const b = parseUnsigned(second);
+  const c = withClient ? parseUnsigned(third) : 0;
+  if (a === undefined || b === undefined || c === undefined) {
     return unknown(raw, 'malformed byte counts');
   }
-  const [a = 0, b = 0, c = 0] = fields as number[];
   return single(
     withClient
       ? { type: 'bytecount-cli', clientId: a, bytesIn: b, bytesOut: c }
@@ -163,12 +177,29 @@ const parseNeed = (raw: string, type: 'need-ok' | 'need-str', payload: string): 
 
 const parseByType = (raw: string, source: string, payload: string): ParsedLine => {
   switch (source) {
+    // The busiest sources first: a switch on strings tests its cases in order.
+    case 'LOG': {
+      const entry = parseLogFields(payload);
+      // Spelled out rather than spread: a literal of fixed shape is cheaper on this hot path.
+      return entry === undefined
+        ? unknown(raw, 'malformed LOG')
+        : single({ type: 'log', time: entry.time, flags: entry.flags, text: entry.text });
+    }
     case 'BYTECOUNT':
       return parseCounts(raw, payload, false);
     case 'BYTECOUNT_CLI':
       return parseCounts(raw, payload, true);
     case 'CLIENT':
       return parseClient(raw, payload);
+    case 'STATE': {
+      // One definition serves `>STATE:` and the `state` command's output.
+      const entry = parseStateFields(payload.split(','));
+      return entry._tag === 'Left'
+        ? unknown(raw, entry.left.reason)
+        : single({ type: 'state', ...entry.right });
+    }
+    case 'UPDOWN':
+      return parseUpDown(payload) ?? unknown(raw, 'malformed UPDOWN');
     case 'ECHO': {
       const entry = parseEchoFields(payload);
       return entry === undefined
@@ -191,12 +222,6 @@ const parseByType = (raw: string, source: string, payload: string): ParsedLine =
     }
     case 'INFOMSG':
       return single({ type: 'infomsg', message: parseInfoMessage(payload) });
-    case 'LOG': {
-      const entry = parseLogFields(payload);
-      return entry === undefined
-        ? unknown(raw, 'malformed LOG')
-        : single({ type: 'log', ...entry });
-    }
     case 'NEED-OK':
       return parseNeed(raw, 'need-ok', payload);
     case 'NEED-STR':
@@ -225,17 +250,8 @@ const parseByType = (raw: string, source: string, payload: string): ParsedLine =
       }
       return single({ type: 'remote', host, port: number, protocol });
     }
-    case 'STATE': {
-      // One definition serves `>STATE:` and the `state` command's output.
-      const entry = parseStateFields(payload.split(','));
-      return entry._tag === 'Left'
-        ? unknown(raw, entry.left.reason)
-        : single({ type: 'state', ...entry.right });
-    }
     case 'NEED-CERTIFICATE':
       return single({ type: 'need-certificate', hint: payload });
-    case 'UPDOWN':
-      return parseUpDown(payload) ?? unknown(raw, 'malformed UPDOWN');
     case 'NOTIFY': {
       const [severity, kind, text] = splitFields(payload, ',', 3);
       if (severity === undefined || kind === undefined || text === undefined) {
