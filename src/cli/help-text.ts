@@ -17,20 +17,24 @@ const CONNECT = `Usage: rx-openvpn connect <profile.ovpn> [options]
 
 Starts openvpn with the profile, follows it through its management interface and shows its
 state: a live status line on a terminal, one line per change otherwise. Ctrl-C disconnects
-and waits for openvpn to exit.
+and waits for openvpn to exit; a second Ctrl-C kills it. Exit status: 0 after a requested
+stop, 1 when the tunnel failed, 2 for a command line that does not parse.
 
 Options:
   --json                 Print one JSON object per state change instead (see the README).
   --openvpn <path>       The openvpn binary. Default: PATH, then the usual install places.
-  --stop-timeout <ms>    Time from the stop request to SIGKILL, in milliseconds.
+  --stop-timeout <ms>    Time from the stop request to SIGKILL, in milliseconds: half for
+                         openvpn to leave cleanly, 30% after SIGTERM, 20% after SIGKILL.
   --auth-file <file>     Credentials for a profile with auth-user-pass: username on the
-                         first line, password on the second.
+                         first line, password on the second. Without it, they are asked on
+                         the terminal; with no terminal, the login fails.
   --app-id <id>          Marks the openvpn processes this application starts, so that
                          \`ps\` and \`stop\` can tell them apart. Default: rx-openvpn.
   --launcher <kind>      How openvpn gets its privileges: direct (already root or
-                         CAP_NET_ADMIN, the default), sudo (sudo -n, never prompts) or pkexec.
-  -v, --verbose          More log on stderr; repeat (-vv) for more still.
-  --transcript <file>    Write the management conversation with openvpn to <file>.
+                         CAP_NET_ADMIN, the default) or sudo (sudo -n, never prompts).
+                         pkexec needs a helper that cannot be named here yet.
+  -v, --verbose          More log on stderr; repeat (-vv) for openvpn's own log too.
+  --transcript <file>    Not supported yet: will write the management conversation.
   -h, --help             Show this help.
 `;
 
@@ -71,7 +75,8 @@ applications and unmarked ones are never touched.
 Options:
   --all-ours            Also stop those whose engine still runs (another rx-openvpn window).
   --app-id <id>         Which application counts as ours. Default: rx-openvpn.
-  --stop-timeout <ms>   Time from SIGTERM to SIGKILL, in milliseconds.
+  --stop-timeout <ms>   The whole stop, in milliseconds: 80% for SIGTERM to work, then
+                        SIGKILL and 20% for it to take effect. Default 5000.
   -h, --help            Show this help.
 `;
 

@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { EngineOptions } from '../../engine/engine-options.js';
+import { startTunnel, type Tunnel } from '../../engine/vpn.js';
+import type { Launcher } from '../../launcher/launch-command.js';
+import { parseOvpn } from '../../profile/parse-ovpn.js';
+import type { CliLauncher, ConnectCommand } from '../args.js';
+import { readAuthFile, type AuthFileCredentials } from './auth-file.js';
+import { createCliConsole } from './cli-console.js';
+import type { CliIo } from './cli-io.js';
+import { EXIT_FAILURE } from './exit-code.js';
+import { captureInterrupts } from './interrupts.js';
+import { splitStopTimeout } from './stop-timeout.js';
+import { runTunnelSession } from './tunnel-session.js';
+
+/** Ports of `connect`, for tests; each defaults to the real thing. */
+export interface ConnectDeps {
+  readonly startTunnel?: (options: EngineOptions) => Tunnel;
+  readonly scheduler?: SchedulerLike;
+}
+
+type LauncherChoice = { readonly launcher: Launcher } | { readonly problem: string };
+
+const launcherOf = (choice: CliLauncher): LauncherChoice => {
+  switch (choice) {
+    case 'direct':
+      return { launcher: { kind: 'direct' } };
+    case 'sudo':
+      return { launcher: { kind: 'sudo' } };
+    case 'pkexec':
+      // TODO(pkexec-helper): the pkexec launcher runs a privileged helper (bitmask-root style)
+      // that this package does not ship; the CLI needs an option naming one before it can
+      // offer pkexec.
+      return {
+        problem:
+          '--launcher pkexec needs a privileged helper, which the command line cannot name yet. ' +
+          'Use --launcher sudo, or run as root with --launcher direct.',
+      };
+  }
+};
+
+const readProfileText = async (path: string): Promise<string | { readonly problem: string }> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    return { problem: `cannot read the profile ${path} (${code || String(error)}).` };
+  }
+};
+
+/**
+ * `rx-openvpn connect <profile.ovpn>`: checks the inputs (profile, auth file, launcher), then
+ * runs the tunnel until it is stopped (exit 0) or fails (exit 1).
+ */
+export async function runConnect(
+  command: ConnectCommand,
+  io: CliIo,
+  deps: ConnectDeps = {},
+): Promise<number> {
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const interrupts = captureInterrupts(io.interrupt$);
+  try {
+    const cli = createCliConsole(io, {
+      json: command.json,
+      verbosity: command.verbosity,
+      now: () => scheduler.now(),
+    });
+    if (command.transcriptPath !== undefined) {
+      // TODO(transcript): the engine has no hook to record the management conversation yet;
+      // once it has one, write it to this file (secrets redacted).
+      cli.error('--transcript is not supported yet: the engine cannot record the conversation.');
+      return EXIT_FAILURE;
+    }
+    const choice = launcherOf(command.launcher);
+    if ('problem' in choice) {
+      cli.error(choice.problem);
+      return EXIT_FAILURE;
+    }
+    let authFile: AuthFileCredentials | undefined;
+    if (command.authFile !== undefined) {
+      const read = await readAuthFile(command.authFile);
+      if (isLeft(read)) {
+        cli.error(read.left.message);
+        return EXIT_FAILURE;
+      }
+      authFile = read.right;
+    }
+    const text = await readProfileText(command.profilePath);
+    if (typeof text !== 'string') {
+      cli.error(text.problem);
+      return EXIT_FAILURE;
+    }
+    const profile = parseOvpn(text);
+    if (isLeft(profile)) {
+      cli.error(`${command.profilePath}: ${profile.left.message}`);
+      return EXIT_FAILURE;
+    }
+    return await runTunnelSession({
+      engine: {
+        profile: profile.right,
+        appId: command.appId,
+        launcher: choice.launcher,
+        ...(command.openvpnPath === undefined ? {} : { openvpnPath: command.openvpnPath }),
+        ...(command.stopTimeoutMs === undefined
+          ? {}
+          : { stop: splitStopTimeout(command.stopTimeoutMs) }),
+      },
+      authFile,
+      io,
+      console: cli,
+      interrupts,
+      scheduler,
+      startTunnel: deps.startTunnel ?? startTunnel,
+    });
+  } finally {
+    interrupts.release();
+  }
+}
