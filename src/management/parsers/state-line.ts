@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import {
   EpochSecondsFromString,
   PortFromString,
+  UINT32_MAX,
   Uint32FromString,
   blankAsUndefined,
   decodeField,
@@ -83,7 +84,68 @@ const blankToUndefined = (field: string | undefined): string | undefined =>
  * Between {@link STATE_FIELDS_MIN} and {@link STATE_FIELDS_MAX} fields; missing trailing
  * fields read as blank.
  */
-export const parseStateFields = (fields: readonly string[]): E.Either<ParseFailure, StateEntry> => {
+export const parseStateFields = (fields: readonly string[]): E.Either<ParseFailure, StateEntry> =>
+  parseStateFieldsFast(fields) ?? parseStateFieldsChecked(fields);
+
+const DIGITS = /^\d{1,15}$/;
+
+// Reads a field the way the io-ts codecs do, for values that need no error report.
+const plainInteger = (text: string, min: number, max: number): number | undefined => {
+  if (!DIGITS.test(text)) return undefined;
+  const value = Number(text);
+  return value >= min && value <= max ? value : undefined;
+};
+
+const UNSET = Symbol('unset');
+
+const optionalPort = (text: string): number | undefined | typeof UNSET =>
+  text === '' ? undefined : (plainInteger(text, 1, 65_535) ?? UNSET);
+
+/**
+ * The hot path for `>STATE:` notifications: well-formed lines are read without building io-ts
+ * reports. Anything it does not accept goes to {@link parseStateFieldsChecked}, which gives the
+ * failure its reason.
+ */
+export const parseStateFieldsFast = (
+  fields: readonly string[],
+): E.Either<ParseFailure, StateEntry> | undefined => {
+  if (fields.length < STATE_FIELDS_MIN || fields.length > STATE_FIELDS_MAX) return undefined;
+  const [timeText = '', name = '', description, localIpv4, remoteAddress] = fields;
+  const [remotePortText = '', localAddress, localPortText = '', localIpv6] = fields.slice(5);
+  const time = plainInteger(timeText, 0, Number.MAX_SAFE_INTEGER);
+  const remotePort = optionalPort(remotePortText);
+  const localPort = optionalPort(localPortText);
+  if (name === '' || time === undefined || remotePort === UNSET || localPort === UNSET) {
+    return undefined;
+  }
+  let authTimeoutSeconds: number | undefined;
+  if (name === 'AUTH_PENDING') {
+    const seconds = AUTH_TIMEOUT.exec(description ?? '')?.[1];
+    if (seconds !== undefined) {
+      authTimeoutSeconds = plainInteger(seconds, 0, UINT32_MAX);
+      if (authTimeoutSeconds === undefined) return undefined;
+    }
+  }
+  const common: StateEntryFields = {
+    time,
+    remotePort,
+    localPort,
+    authTimeoutSeconds,
+    description: blankToUndefined(description),
+    localIpv4: blankToUndefined(localIpv4),
+    remoteAddress: blankToUndefined(remoteAddress),
+    localAddress: blankToUndefined(localAddress),
+    localIpv6: blankToUndefined(localIpv6),
+  };
+  return E.right(
+    isOpenVpnStateName(name) ? { ...common, known: true, name } : { ...common, known: false, name },
+  );
+};
+
+/** The io-ts path: every field decoded by its codec, a failure carrying its reason. */
+export const parseStateFieldsChecked = (
+  fields: readonly string[],
+): E.Either<ParseFailure, StateEntry> => {
   const text = fields.join(',');
   const fail = (reason: string): E.Either<ParseFailure, never> =>
     E.left(parseFailure('state', reason, { text }));
