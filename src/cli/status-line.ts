@@ -1,7 +1,13 @@
 import type { RemoteEndpoint, VpnState } from '../state/vpn-state.js';
 import { formatBytes, formatElapsed, formatRate } from './human-units.js';
 import { sanitizeForTerminal } from './sanitize.js';
-import type { Traffic } from './traffic.js';
+import type { Traffic as EngineTraffic } from '../state/traffic.js';
+
+/** What the status line shows of the engine's traffic. */
+export type Traffic = Pick<
+  EngineTraffic,
+  'bytesIn' | 'bytesOut' | 'inBytesPerSecond' | 'outBytesPerSecond'
+>;
 
 /**
  * The status line in two parts: `summary` changes only with the state (phase, addresses,
@@ -57,8 +63,8 @@ const summaryOf = (state: VpnState): string => {
 };
 
 const trafficOf = (traffic: Traffic): string =>
-  `↓ ${formatBytes(traffic.bytesIn)} ${formatRate(traffic.inPerSecond)}` +
-  `${GAP}↑ ${formatBytes(traffic.bytesOut)} ${formatRate(traffic.outPerSecond)}`;
+  `↓ ${formatBytes(traffic.bytesIn)} ${formatRate(traffic.inBytesPerSecond)}` +
+  `${GAP}↑ ${formatBytes(traffic.bytesOut)} ${formatRate(traffic.outBytesPerSecond)}`;
 
 const liveOf = (state: VpnState, traffic: Traffic | undefined, now: number): string => {
   switch (state.phase) {

@@ -1,6 +1,6 @@
 import type { VpnState } from '../state/vpn-state.js';
 import { statusLine, statusParts } from './status-line.js';
-import type { Traffic } from './traffic.js';
+import type { Traffic } from './status-line.js';
 
 /** Where the status goes: `process.stdout` or a fake of it. */
 export interface StatusOutput {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { statusLine, statusParts } from '../../src/cli/status-line.js';
-import type { Traffic } from '../../src/cli/traffic.js';
+import type { Traffic } from '../../src/cli/status-line.js';
 import type { VpnState } from '../../src/state/vpn-state.js';
 
 const AT = 1_767_225_600_000;
 const TRAFFIC: Traffic = {
   bytesIn: 1.5 * 1024 * 1024,
   bytesOut: 210 * 1024,
-  inPerSecond: 34 * 1024,
-  outPerSecond: 2048,
+  inBytesPerSecond: 34 * 1024,
+  outBytesPerSecond: 2048,
 };
 
 describe('statusLine', () => {

@@ -3,7 +3,6 @@ import type { VpnState } from '../../state/vpn-state.js';
 import { toJsonRecord } from '../json-format.js';
 import { toJsonLine } from '../json-line.js';
 import { createStatusRenderer, type StatusOutput } from '../status-renderer.js';
-import type { Traffic } from '../traffic.js';
 
 /** What stdout shows of a session: JSON lines, or the status line. */
 export interface StateView {
@@ -19,13 +18,6 @@ export interface StateView {
   /** Leaves the cursor on a fresh line. */
   end(): void;
 }
-
-const toStatusTraffic = (traffic: EngineTraffic): Traffic => ({
-  bytesIn: traffic.bytesIn,
-  bytesOut: traffic.bytesOut,
-  inPerSecond: traffic.inBytesPerSecond,
-  outPerSecond: traffic.outBytesPerSecond,
-});
 
 const ignore = (): void => undefined;
 
@@ -55,7 +47,7 @@ const jsonView = (output: StatusOutput): StateView => {
 const statusView = (output: StatusOutput, now: () => number): StateView => {
   const renderer = createStatusRenderer(output);
   let latest: VpnState | undefined;
-  let traffic: Traffic | undefined;
+  let traffic: EngineTraffic | undefined;
   let suspended = false;
   const draw = (): void => {
     if (latest !== undefined && !suspended) renderer.update(latest, traffic, now());
@@ -66,7 +58,7 @@ const statusView = (output: StatusOutput, now: () => number): StateView => {
       draw();
     },
     traffic: (sample) => {
-      traffic = toStatusTraffic(sample);
+      traffic = sample;
       draw();
     },
     tick: draw,
