@@ -77,11 +77,10 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
   const openvpnPath = found.right;
 
   await clearOtherInstances(context);
-  await sweepRuntimeDirs(
-    appId,
-    async (owner) => (await context.processTable.startTime(owner.pid)) === owner.startTime,
-    { ...(context.runtimeBase === undefined ? {} : { base: context.runtimeBase }), logger },
-  );
+  await sweepRuntimeDirs(appId, (owner) => isRunning(context.processTable, owner), {
+    ...(context.runtimeBase === undefined ? {} : { base: context.runtimeBase }),
+    logger,
+  });
 
   const runtime = await createRuntimeDir(appId, context.engine, context.runtimeBase);
   let listener: ManagementListener | undefined;
@@ -151,6 +150,18 @@ async function clearOtherInstances(context: PrepareContext): Promise<void> {
   }
 }
 
+/**
+ * True while the process named by `identity` runs. A zombie (exited, not yet reaped: an orphan
+ * under an init that reaps late or never, or a child of a launcher that does not wait) keeps
+ * its pid and start time but has lost its command line, so it counts as gone.
+ */
+async function isRunning(table: ProcessTable, identity: ProcessIdentity): Promise<boolean> {
+  return (
+    (await table.startTime(identity.pid)) === identity.startTime &&
+    (await table.argv(identity.pid)) !== undefined
+  );
+}
+
 // A stale instance started in `listen` mode still has its management socket: ask it first.
 function managementPathOf(instance: OurInstance): string | undefined {
   const args = instance.argv;
@@ -164,8 +175,7 @@ function managementPathOf(instance: OurInstance): string | undefined {
 async function stopInstance(instance: OurInstance, context: PrepareContext): Promise<void> {
   const { scheduler } = context;
   const target = { pid: instance.pid, startTime: instance.startTime };
-  const gone = async (): Promise<boolean> =>
-    (await context.processTable.startTime(instance.pid)) !== instance.startTime;
+  const gone = async (): Promise<boolean> => !(await isRunning(context.processTable, target));
   const exited$ = timer(0, STALE_POLL_MS, scheduler).pipe(
     switchMap(() => defer(gone)),
     filter(Boolean),

@@ -6,10 +6,13 @@ import { parseOvpn } from '../../../src/profile/parse-ovpn.js';
 import { startTunnel, type Tunnel } from '../../../src/engine/vpn.js';
 import type { VpnState } from '../../../src/state/vpn-state.js';
 import { Lab, isAlive } from '../lab/lab.js';
+import { scopedProcessTable } from './support/scoped-process-table.js';
 
 const lab = new Lab();
 const appId = `it-connect-${process.pid}`;
 const tunnels: Tunnel[] = [];
+// Other test files run openvpn under their own app ids: only ours count here.
+const deps = { processTable: scopedProcessTable([appId]) };
 
 afterEach(async () => {
   for (const tunnel of tunnels.splice(0)) {
@@ -31,7 +34,7 @@ const runtimeDirs = async (): Promise<string[]> =>
 describe('the engine against real openvpn', () => {
   it('connects to a point-to-point server, then stops leaving nothing behind', async () => {
     const server = await lab.server({ kind: 'p2p' });
-    const tunnel = startTunnel({ profile: profileOf(server.clientConfig()), appId });
+    const tunnel = startTunnel({ profile: profileOf(server.clientConfig()), appId }, deps);
     tunnels.push(tunnel);
     const states: VpnState[] = [];
     tunnel.state$.subscribe((state) => states.push(state));
@@ -60,7 +63,7 @@ describe('the engine against real openvpn', () => {
 
   it('fails with PROCESS_EXITED when openvpn is killed from outside', async () => {
     const server = await lab.server({ kind: 'p2p' });
-    const tunnel = startTunnel({ profile: profileOf(server.clientConfig()), appId });
+    const tunnel = startTunnel({ profile: profileOf(server.clientConfig()), appId }, deps);
     tunnels.push(tunnel);
     await firstValueFrom(tunnel.state$.pipe(filter((s) => s.phase === 'connected')));
     const pid = await firstValueFrom(tunnel.pid$);
