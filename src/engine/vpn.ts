@@ -4,6 +4,10 @@ import {
   Subject,
   asyncScheduler,
   catchError,
+  endWith,
+  merge,
+  take,
+  takeUntil,
   concat,
   defer,
   filter,
@@ -79,7 +83,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   let stopRequested = false;
   installExitHook();
 
-  const output$: Observable<TunnelOutput> = concat(
+  const run$: Observable<TunnelOutput> = concat(
     of<TunnelOutput>({ channel: 'event', event: { kind: 'StartRequested', at: now() } }),
     defer(async () => {
       const startTime = processInfo.startTime(process.pid);
@@ -103,6 +107,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
             concat(
               of<TunnelOutput>({ channel: 'event', event: { kind: 'StopRequested', at: now() } }),
               defer(() => prepared.cleanup()).pipe(ignoreElements()),
+              of<TunnelOutput>({ channel: 'event', event: { kind: 'StartCancelled', at: now() } }),
             )
           : runTunnel(
               {
@@ -138,6 +143,14 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
       }),
     ),
   ).pipe(share());
+  // A stop shows at once, even while the start checks (which may be stopping a stale
+  // instance) are still running; the run itself reports it again when it acts on it.
+  const earlyStop$ = stop$.pipe(
+    take(1),
+    map((): TunnelOutput => ({ channel: 'event', event: { kind: 'StopRequested', at: now() } })),
+    takeUntil(run$.pipe(ignoreElements(), endWith(true))),
+  );
+  const output$ = merge(run$, earlyStop$).pipe(share());
 
   const event$ = output$.pipe(
     filter((o): o is Extract<TunnelOutput, { channel: 'event' }> => o.channel === 'event'),

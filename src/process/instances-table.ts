@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import psList from 'ps-list';
 import { VpnError } from '../core/errors.js';
+import { isZombieStat, parseProcStatStartTime } from './process-info.js';
 
 /** One row of the operating system's process list. */
 export interface ProcessRow {
@@ -57,25 +58,6 @@ export interface ProcessTableOptions {
 // need a child process to ask.
 const USER_HZ_TICKS_PER_SECOND = 100;
 const MS_PER_SECOND = 1000;
-// proc(5): field 22 of /proc/<pid>/stat is starttime; field 3 (state) follows `(comm)`.
-const STAT_START_TIME_FIELD = 22;
-const STAT_FIRST_FIELD_AFTER_COMM = 3;
-const DECIMAL = /^\d+$/;
-
-/**
- * Start time from the text of `/proc/<pid>/stat`. Field 2 is `(comm)`, which may itself hold
- * spaces and parentheses, so the fields are counted from the last `)`.
- */
-export const parseStatStartTime = (stat: string): number | undefined => {
-  const commEnd = stat.lastIndexOf(')');
-  if (commEnd < 0) return undefined;
-  const fields = stat
-    .slice(commEnd + 1)
-    .trim()
-    .split(/\s+/);
-  const startTime = fields[STAT_START_TIME_FIELD - STAT_FIRST_FIELD_AFTER_COMM];
-  return startTime !== undefined && DECIMAL.test(startTime) ? Number(startTime) : undefined;
-};
 
 /** Argument vector from the text of `/proc/<pid>/cmdline`: NUL-terminated arguments. */
 export const parseCmdline = (cmdline: string): readonly string[] => {
@@ -147,7 +129,9 @@ export const createProcessTable = (options: ProcessTableOptions = {}): ProcessTa
       const path = join(procRoot, String(pid), 'stat');
       const stat = await readProc(String(pid), 'stat');
       if (stat === undefined) return undefined;
-      const startTime = parseStatStartTime(stat);
+      // A zombie has exited; only its parent has not reaped it yet.
+      if (isZombieStat(stat)) return undefined;
+      const startTime = parseProcStatStartTime(stat);
       if (startTime === undefined) {
         throw new VpnError('PROCESS_LIST_FAILED', `no start time in ${path}: ${stat}`, {
           details: { path },

@@ -16,19 +16,30 @@ const STAT_START_TIME_FIELD = 22;
 const STAT_FIRST_FIELD_AFTER_COMM = 3;
 const DECIMAL = /^\d+$/;
 
+/** The fields of a `/proc/<pid>/stat` line after `comm`, whose `)` may appear inside it. */
+const fieldsAfterComm = (stat: string): readonly string[] | undefined => {
+  const commEnd = stat.lastIndexOf(')');
+  return commEnd < 0
+    ? undefined
+    : stat
+        .slice(commEnd + 1)
+        .trim()
+        .split(/\s+/);
+};
+
+/**
+ * True for a zombie: a process that exited but was not reaped yet keeps its pid and start
+ * time, and must count as gone.
+ */
+export const isZombieStat = (stat: string): boolean => fieldsAfterComm(stat)?.[0] === 'Z';
+
 /**
  * The start time in a `/proc/<pid>/stat` line. `comm` may hold spaces and parentheses, so the
  * fields are counted from the last `)`.
  */
 export function parseProcStatStartTime(stat: string): number | undefined {
-  const afterComm = stat
-    .slice(stat.lastIndexOf(')') + 1)
-    .trim()
-    .split(/\s+/);
-  const field = afterComm[STAT_START_TIME_FIELD - STAT_FIRST_FIELD_AFTER_COMM];
-  return stat.includes(')') && field !== undefined && DECIMAL.test(field)
-    ? Number(field)
-    : undefined;
+  const field = fieldsAfterComm(stat)?.[STAT_START_TIME_FIELD - STAT_FIRST_FIELD_AFTER_COMM];
+  return field !== undefined && DECIMAL.test(field) ? Number(field) : undefined;
 }
 
 // ESRCH: the process vanished while its stat file was being read.
@@ -38,7 +49,8 @@ const MISSING: ReadonlySet<string | undefined> = new Set(['ENOENT', 'ESRCH']);
 export const procfsProcessInfo = (procRoot = '/proc'): ProcessInfo => ({
   startTime: (pid) => {
     try {
-      return parseProcStatStartTime(readFileSync(`${procRoot}/${pid}/stat`, 'utf8'));
+      const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+      return isZombieStat(stat) ? undefined : parseProcStatStartTime(stat);
     } catch (error) {
       if (MISSING.has(errnoOf(error))) return undefined;
       throw error;

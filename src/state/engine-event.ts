@@ -91,6 +91,11 @@ export interface StartFailed extends Timed {
   readonly error: VpnFailure;
 }
 
+/** A stop came during the start checks: nothing was spawned, and nothing is left to stop. */
+export interface StartCancelled extends Timed {
+  readonly kind: 'StartCancelled';
+}
+
 /** Stopping did not end the process (the stop escalation gave up). */
 export interface StopFailed extends Timed {
   readonly kind: 'StopFailed';
@@ -113,6 +118,7 @@ export type EngineEvent =
   | StopRequested
   | ProcessExited
   | StartFailed
+  | StartCancelled
   | StopFailed;
 
 /** The `kind` of every {@link EngineEvent}. */

@@ -79,6 +79,8 @@ const transition = (state: OpenState, event: EngineEvent): VpnState => {
       return state.phase === 'stopping' && state.requested
         ? { phase: 'stopped', at: event.at }
         : { phase: 'failed', at: event.at, error: event.error };
+    case 'StartCancelled':
+      return { phase: 'stopped', at: event.at };
     case 'StopFailed':
       return {
         phase: 'failed',

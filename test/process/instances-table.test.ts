@@ -1,13 +1,10 @@
+import { parseProcStatStartTime } from '../../src/process/process-info.js';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createProcessTable,
-  parseCmdline,
-  parseStatStartTime,
-} from '../../src/process/instances-table.js';
+import { createProcessTable, parseCmdline } from '../../src/process/instances-table.js';
 
 const LIST_FAILED = { name: 'VpnError', code: 'PROCESS_LIST_FAILED' };
 
@@ -17,28 +14,28 @@ const statLine = (pid: number, comm: string, startTime: number): string =>
   `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 1 0 ` +
   `${startTime} 8888 99 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 17 2 0 0 0 0 0\n`;
 
-describe('parseStatStartTime', () => {
+describe('parseProcStatStartTime', () => {
   it('reads field 22 of a plain stat line', () => {
-    expect(parseStatStartTime(statLine(4242, 'openvpn', 987654))).toBe(987654);
+    expect(parseProcStatStartTime(statLine(4242, 'openvpn', 987654))).toBe(987654);
   });
 
   it('counts fields from the last parenthesis, so comm may hold spaces and parentheses', () => {
-    expect(parseStatStartTime(statLine(7, 'a) S 1 (b c', 31337))).toBe(31337);
-    expect(parseStatStartTime(statLine(7, ') 1 2 3 4 5', 42))).toBe(42);
+    expect(parseProcStatStartTime(statLine(7, 'a) S 1 (b c', 31337))).toBe(31337);
+    expect(parseProcStatStartTime(statLine(7, ') 1 2 3 4 5', 42))).toBe(42);
   });
 
   it('finds the start time whatever the comm', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 15 }), fc.nat(), (comm, startTime) => {
-        expect(parseStatStartTime(statLine(99, comm, startTime))).toBe(startTime);
+        expect(parseProcStatStartTime(statLine(99, comm, startTime))).toBe(startTime);
       }),
     );
   });
 
   it('returns undefined for text that is not a stat line', () => {
-    expect(parseStatStartTime('')).toBeUndefined();
-    expect(parseStatStartTime('12 (openvpn) S 1 2 3')).toBeUndefined();
-    expect(parseStatStartTime(statLine(1, 'x', 5).replace(' 5 ', ' five '))).toBeUndefined();
+    expect(parseProcStatStartTime('')).toBeUndefined();
+    expect(parseProcStatStartTime('12 (openvpn) S 1 2 3')).toBeUndefined();
+    expect(parseProcStatStartTime(statLine(1, 'x', 5).replace(' 5 ', ' five '))).toBeUndefined();
   });
 });
 
