@@ -34,7 +34,7 @@ Options:
                          CAP_NET_ADMIN, the default) or sudo (sudo -n, never prompts).
                          pkexec needs a helper that cannot be named here yet.
   -v, --verbose          More log on stderr; repeat (-vv) for openvpn's own log too.
-  --transcript <file>    Not supported yet: will write the management conversation.
+  --transcript <file>    Write the management conversation to <file>, secrets redacted.
   -h, --help             Show this help.
 `;
 

@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { Logger } from '../core/logger.js';
 import type { Launcher } from '../launcher/launch-command.js';
 import type { ManagementEndpoint } from '../management/socket.js';
+import type { TranscriptLine } from '../management/transcript.js';
 import type { Secret } from '../core/secret.js';
 import type { Profile } from '../profile/profile-model.js';
 import type { Spawner } from '../process/spawner.js';
@@ -56,6 +57,11 @@ export interface EngineOptions {
   readonly remotePolicy?: RemotePolicy;
   /** Chooses the proxy for each attempt (`--management-query-proxy`). */
   readonly proxyPolicy?: ProxyPolicy;
+  /**
+   * Receives every line of the management conversation, both directions, timestamped and
+   * with secrets redacted: a transcript for bug reports.
+   */
+  readonly transcript?: (line: TranscriptLine) => void;
   /** How long the application may take to answer a prompt (default 120 s). */
   readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS?: number;

@@ -27,7 +27,8 @@ import type { Logger } from '../core/logger.js';
 import * as command from '../management/command.js';
 import { connectWithRetry } from '../management/connect-with-retry.js';
 import { attachSession, type ManagementSession } from '../management/session.js';
-import { connectSocket } from '../management/socket.js';
+import { connectSocket, type ManagementSocket } from '../management/socket.js';
+import { recordTranscript, type TranscriptLine } from '../management/transcript.js';
 import type { ProcessEvent } from '../process/process-event.js';
 import type { ProcessInfo } from '../process/process-info.js';
 import { processStopSteps } from '../process/process-stop-steps.js';
@@ -56,6 +57,7 @@ export interface TunnelContext {
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS: number;
+  readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;
   readonly processInfo: ProcessInfo;
   readonly now: () => number;
@@ -129,6 +131,11 @@ export function runTunnel(
       }),
     );
 
+    const recorded = (socket: ManagementSocket): ManagementSocket =>
+      context.transcript === undefined
+        ? socket
+        : recordTranscript(socket, context.transcript, now);
+
     // One attached session; when it ends, ManagementDetached, and stop requests fall back to
     // signals.
     const drive = (session: ManagementSession): Observable<TunnelOutput> => {
@@ -146,7 +153,7 @@ export function runTunnel(
       ? // dial-in: openvpn connects once; when the link drops, openvpn exits by itself.
         prepared.listener.connection$.pipe(
           take(1),
-          switchMap((socket) => attachSession(socket, { scheduler, logger })),
+          switchMap((socket) => attachSession(recorded(socket), { scheduler, logger })),
           switchMap(drive),
         )
       : // listen: reach openvpn's socket with retry; reconnect after a drop, and the first
@@ -154,7 +161,7 @@ export function runTunnel(
         defer(() =>
           connectWithRetry(
             connectSocket({ kind: 'unix', path: prepared.runtime.socketPath }).pipe(
-              switchMap((socket) => attachSession(socket, { scheduler, logger })),
+              switchMap((socket) => attachSession(recorded(socket), { scheduler, logger })),
             ),
             undefined,
             scheduler,

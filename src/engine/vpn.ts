@@ -114,6 +114,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                 prepared,
                 deadlines: { ...DEFAULT_STOP_DEADLINES, ...options.stop },
                 credentials: options.credentials,
+            ...(options.transcript === undefined ? {} : { transcript: options.transcript }),
                 ...(options.remotePolicy === undefined
                   ? {}
                   : { remotePolicy: options.remotePolicy }),

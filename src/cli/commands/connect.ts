@@ -1,6 +1,8 @@
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { TranscriptLine } from '../../management/transcript.js';
 import type { EngineOptions } from '../../engine/engine-options.js';
 import { startTunnel, type Tunnel } from '../../engine/vpn.js';
 import type { Launcher } from '../../launcher/launch-command.js';
@@ -61,18 +63,13 @@ export async function runConnect(
 ): Promise<number> {
   const scheduler = deps.scheduler ?? asyncScheduler;
   const interrupts = captureInterrupts(io.interrupt$);
+  let transcript: ReturnType<typeof openTranscript> | undefined;
   try {
     const cli = createCliConsole(io, {
       json: command.json,
       verbosity: command.verbosity,
       now: () => scheduler.now(),
     });
-    if (command.transcriptPath !== undefined) {
-      // TODO(transcript): the engine has no hook to record the management conversation yet;
-      // once it has one, write it to this file (secrets redacted).
-      cli.error('--transcript is not supported yet: the engine cannot record the conversation.');
-      return EXIT_FAILURE;
-    }
     const choice = launcherOf(command.launcher);
     if ('problem' in choice) {
       cli.error(choice.problem);
@@ -97,8 +94,11 @@ export async function runConnect(
       cli.error(`${command.profilePath}: ${profile.left.message}`);
       return EXIT_FAILURE;
     }
+    transcript =
+      command.transcriptPath === undefined ? undefined : openTranscript(command.transcriptPath);
     return await runTunnelSession({
       engine: {
+        ...(transcript === undefined ? {} : { transcript: transcript.record }),
         profile: profile.right,
         appId: command.appId,
         launcher: choice.launcher,
@@ -116,5 +116,21 @@ export async function runConnect(
     });
   } finally {
     interrupts.release();
+    await transcript?.close();
   }
+}
+
+/** A transcript file: one line per management line, `<ISO time> <-|-> <text>`, mode 0600. */
+function openTranscript(path: string): {
+  readonly record: (line: TranscriptLine) => void;
+  readonly close: () => Promise<void>;
+} {
+  const stream = createWriteStream(path, { flags: 'w', mode: 0o600 });
+  return {
+    record: (line) => {
+      const arrow = line.direction === 'to-openvpn' ? '->' : '<-';
+      stream.write(`${new Date(line.at).toISOString()} ${arrow} ${line.text}\n`);
+    },
+    close: () => new Promise((resolve) => stream.end(resolve)),
+  };
 }

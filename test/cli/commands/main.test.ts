@@ -74,12 +74,6 @@ describe('main', () => {
     expect(result.stderr).toContain(`cannot read the auth file ${missing}`);
   });
 
-  it('refuses --transcript as not supported yet', async () => {
-    const result = await run(['connect', 'x.ovpn', '--transcript', join(dir, 't.log')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--transcript is not supported yet');
-  });
-
   it('refuses --launcher pkexec, saying what to use instead', async () => {
     const result = await run(['connect', 'x.ovpn', '--launcher', 'pkexec']);
     expect(result.code).toBe(1);
