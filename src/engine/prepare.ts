@@ -1,38 +1,22 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import {
-  defer,
-  filter,
-  lastValueFrom,
-  map,
-  shareReplay,
-  switchMap,
-  take,
-  timer,
-  toArray,
-  catchError,
-  of,
-  type SchedulerLike,
-} from 'rxjs';
+import { lastValueFrom, type SchedulerLike } from 'rxjs';
 import { VpnError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { buildLaunchCommand } from '../launcher/build-launch-command.js';
 import { findOpenvpn } from '../launcher/find-openvpn.js';
 import type { LaunchCommand } from '../launcher/launch-command.js';
 import { markerArgs, ownershipMarker, type ProcessIdentity } from '../launcher/ownership-marker.js';
-import * as command from '../management/command.js';
-import { attachSession } from '../management/session.js';
-import { connectSocket, listenManagement, type ManagementListener } from '../management/socket.js';
+import { listenManagement, type ManagementListener } from '../management/socket.js';
 import { renderConfig } from '../profile/render-config.js';
 import { discoverInstances, type OurInstance } from '../process/instances.js';
 import { planStart } from '../process/instances-plan.js';
 import type { ProcessTable } from '../process/instances-table.js';
 import type { ProcessInfo } from '../process/process-info.js';
-import { processStopSteps } from '../process/process-stop-steps.js';
-import { stopEscalation } from '../process/stop-escalation.js';
 import type { EngineOptions } from './engine-options.js';
 import { isLivePid } from './live-tunnels.js';
 import { createRuntimeDir, sweepRuntimeDirs, type RuntimeDir } from './runtime-dir.js';
+import { isRunning, stopInstance$ } from './stop-instance.js';
 
 /** Everything a tunnel needs once the start checks passed. */
 export interface PreparedStart {
@@ -56,8 +40,6 @@ export interface PrepareContext {
   readonly scheduler: SchedulerLike;
   readonly logger: Logger;
 }
-
-const STALE_POLL_MS = 100;
 
 /**
  * The start checks and set-up, in order: the binary, other openvpn instances (stale ones of
@@ -150,59 +132,16 @@ async function clearOtherInstances(context: PrepareContext): Promise<void> {
   }
 }
 
-/**
- * True while the process named by `identity` runs. A zombie (exited, not yet reaped: an orphan
- * under an init that reaps late or never, or a child of a launcher that does not wait) keeps
- * its pid and start time but has lost its command line, so it counts as gone.
- */
-async function isRunning(table: ProcessTable, identity: ProcessIdentity): Promise<boolean> {
-  return (
-    (await table.startTime(identity.pid)) === identity.startTime &&
-    (await table.argv(identity.pid)) !== undefined
-  );
-}
-
-// A stale instance started in `listen` mode still has its management socket: ask it first.
-function managementPathOf(instance: OurInstance): string | undefined {
-  const args = instance.argv;
-  const at = args.indexOf('--management');
-  if (at === -1 || args.includes('--management-client') || args[at + 2] !== 'unix') {
-    return undefined;
-  }
-  return args[at + 1];
-}
-
 async function stopInstance(instance: OurInstance, context: PrepareContext): Promise<void> {
-  const { scheduler } = context;
-  const target = { pid: instance.pid, startTime: instance.startTime };
-  const gone = async (): Promise<boolean> => !(await isRunning(context.processTable, target));
-  const exited$ = timer(0, STALE_POLL_MS, scheduler).pipe(
-    switchMap(() => defer(gone)),
-    filter(Boolean),
-    take(1),
-    shareReplay(1),
-  );
-  const socketPath = managementPathOf(instance);
-  const managementSignal =
-    socketPath === undefined
-      ? undefined
-      : () =>
-          connectSocket({ kind: 'unix', path: socketPath }).pipe(
-            switchMap((socket) => attachSession(socket, { scheduler })),
-            switchMap((session) => session.send(command.signal('SIGTERM'))),
-          );
-  const steps = processStopSteps({
-    target,
-    ...(managementSignal === undefined ? {} : { managementSignal }),
-    signalDeps: { processInfo: context.processInfo },
-  });
   const outcome = await lastValueFrom(
-    stopEscalation(exited$, steps, { scheduler, logger: context.logger }).pipe(
-      toArray(),
-      map((progress) => progress.at(-1)),
-      catchError(() => of(undefined)),
-    ),
-  );
+    stopInstance$(instance, {
+      processTable: context.processTable,
+      processInfo: context.processInfo,
+      scheduler: context.scheduler,
+      logger: context.logger,
+    }),
+    { defaultValue: undefined },
+  ).catch(() => undefined);
   if (outcome?.kind !== 'StopFinished') {
     throw new VpnError(
       'OPENVPN_ALREADY_RUNNING',

@@ -1,13 +1,5 @@
-import {
-  asyncScheduler,
-  filter,
-  lastValueFrom,
-  take,
-  timer,
-  type Observable,
-  type SchedulerLike,
-} from 'rxjs';
-import type { ProcessIdentity } from '../../launcher/ownership-marker.js';
+import { asyncScheduler, lastValueFrom, type SchedulerLike } from 'rxjs';
+import { stopInstance$ } from '../../engine/stop-instance.js';
 import { createProcessTable } from '../../process/instances-table.js';
 import {
   discoverInstances,
@@ -15,11 +7,9 @@ import {
   type OurInstance,
 } from '../../process/instances.js';
 import { procfsProcessInfo, type ProcessInfo } from '../../process/process-info.js';
-import { processStopSteps } from '../../process/process-stop-steps.js';
 import {
   STOP_SIGKILL_GRACE_MS,
   STOP_SIGTERM_GRACE_MS,
-  stopEscalation,
   type StopProgress,
 } from '../../process/stop-escalation.js';
 import type { StopCommand } from '../args.js';
@@ -30,9 +20,6 @@ import { EXIT_FAILURE, EXIT_OK } from './exit-code.js';
 import type { ProcessTableDeps } from './ps.js';
 import { createStderrLogger } from './stderr-logger.js';
 import { splitSignalTimeout, type SignalGraces } from './stop-timeout.js';
-
-/** How often a stopped process is looked for in the process table. */
-export const STOP_POLL_MS = 100;
 
 /** Ports of `stop`, for tests; each defaults to the real thing. */
 export interface StopDeps extends ProcessTableDeps {
@@ -46,17 +33,6 @@ const DEFAULT_GRACES: SignalGraces = {
   sigtermMs: STOP_SIGTERM_GRACE_MS,
   sigkillMs: STOP_SIGKILL_GRACE_MS,
 };
-
-// The process is gone once its pid no longer names a process with its start time.
-const exitOf$ = (
-  target: ProcessIdentity,
-  processInfo: ProcessInfo,
-  scheduler: SchedulerLike,
-): Observable<number> =>
-  timer(0, STOP_POLL_MS, scheduler).pipe(
-    filter(() => processInfo.startTime(target.pid) !== target.startTime),
-    take(1),
-  );
 
 const describeOutcome = (instance: OurInstance, outcome: StopProgress | undefined): string => {
   if (outcome?.kind === 'StopFinished') {
@@ -82,8 +58,9 @@ const nothingToStop = (command: StopCommand, live: number): string => {
 
 /**
  * `rx-openvpn stop [--all-ours]`: stops the openvpn processes of this application id whose
- * engine is gone, or with `--all-ours` every one of them: SIGTERM, then SIGKILL, the exit
- * seen by polling the start time (a reused pid is never signalled). Other applications'
+ * engine is gone, or with `--all-ours` every one of them: through its management socket when
+ * it has one, then SIGTERM, then SIGKILL, the exit seen by polling the start time (a reused
+ * pid is never signalled). Other applications'
  * and unmarked openvpn processes are never touched. Exit 1 when one could not be stopped.
  */
 export async function runStop(
@@ -94,13 +71,14 @@ export async function runStop(
   const scheduler = deps.scheduler ?? asyncScheduler;
   const processInfo = deps.processInfo ?? procfsProcessInfo();
   const logger = createStderrLogger(io.stderr, { verbosity: 0 });
+  const processTable = deps.processTable ?? createProcessTable();
   const graces =
     command.stopTimeoutMs === undefined
       ? DEFAULT_GRACES
       : splitSignalTimeout(command.stopTimeoutMs);
   let instances: readonly OpenvpnInstance[];
   try {
-    instances = await discoverInstances(command.appId, deps.processTable ?? createProcessTable());
+    instances = await discoverInstances(command.appId, processTable);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`rx-openvpn: ${sanitizeForTerminal(message)}\n`);
@@ -114,17 +92,15 @@ export async function runStop(
   }
   const outcomes = await Promise.all(
     targets.map(async (instance) => {
-      const target = { pid: instance.pid, startTime: instance.startTime };
-      // TODO(stop-management): an instance started in listen mode still has its management
-      // socket, which the engine's start checks ask first (prepare.ts); this command goes
-      // straight to SIGTERM until that lookup is shared.
-      const steps = processStopSteps({
-        target,
-        signalDeps: { processInfo, ...(deps.kill === undefined ? {} : { kill: deps.kill }) },
-        graces: { sigterm: graces.sigtermMs, sigkill: graces.sigkillMs },
-      });
       const outcome = await lastValueFrom(
-        stopEscalation(exitOf$(target, processInfo, scheduler), steps, { scheduler, logger }),
+        stopInstance$(instance, {
+          processTable,
+          processInfo,
+          scheduler,
+          logger,
+          graces: { sigterm: graces.sigtermMs, sigkill: graces.sigkillMs },
+          ...(deps.kill === undefined ? {} : { kill: deps.kill }),
+        }),
         { defaultValue: undefined },
       );
       return { instance, outcome };
