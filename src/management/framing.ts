@@ -53,10 +53,21 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   let partBytes = 0;
   // While > 0 we are skipping an over-long line up to its LF; the count is its length so far.
   let discarded = 0;
+  // Whether the skipped bytes so far end in CR: its LF may come at the start of the next chunk.
+  let discardedEndsInCr = false;
   // Whether the start of the partial line is settled (prompt stripped or known not to be one).
   let headSettled = false;
+  // Whether prompts were stripped from the start of the current line: the rest of that line,
+  // if empty, carries nothing, however the bytes were chunked.
+  let afterPrompt = false;
 
-  const emitLine = (frames: Frame[], bytes: Buffer, start: number, end: number): void => {
+  const emitLine = (
+    frames: Frame[],
+    bytes: Buffer,
+    start: number,
+    end: number,
+    prompted = false,
+  ): void => {
     let from = start;
     while (startsWithPrompt(bytes, from, end)) {
       frames.push(PASSWORD_PROMPT);
@@ -64,7 +75,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     }
     const to = end > from && bytes[end - 1] === CR ? end - 1 : end;
     // A line that was only prompts carries nothing more.
-    if (from > start && to === from) return;
+    if ((prompted || from > start) && to === from) return;
     if (to - from > maxLineBytes) {
       frames.push({ kind: 'line-too-long', bytes: to - from });
     } else {
@@ -77,6 +88,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     while (startsWithPrompt(head, 0, head.length)) {
       frames.push(PASSWORD_PROMPT);
       head = head.subarray(PROMPT_BYTES);
+      afterPrompt = true;
     }
     parts = head.length > 0 ? [head] : [];
     partBytes = head.length;
@@ -87,15 +99,18 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     const length = bytes.length - start;
     if (discarded > 0) {
       discarded += length;
+      discardedEndsInCr = bytes[bytes.length - 1] === CR;
       return;
     }
     // Copy: the caller may reuse the chunk's memory once push returns.
     parts.push(Buffer.from(bytes.subarray(start)));
     partBytes += length;
     if (!headSettled) settleHead(frames);
-    // One spare byte for the CR of a line that is exactly maxLineBytes long.
-    if (partBytes > maxLineBytes + 1) {
+    // One spare byte for the CR of a line that is exactly maxLineBytes long. A head that may
+    // still become the prompt (under its 15 bytes) is kept whatever the bound.
+    if (headSettled && partBytes > maxLineBytes + 1) {
       discarded = partBytes;
+      discardedEndsInCr = bytes[bytes.length - 1] === CR;
       parts = [];
       partBytes = 0;
     }
@@ -103,17 +118,19 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
 
   const finishPartial = (frames: Frame[], bytes: Buffer, end: number): void => {
     if (discarded > 0) {
-      const total = discarded + end - (bytes[end - 1] === CR ? 1 : 0);
+      const endsInCr = end > 0 ? bytes[end - 1] === CR : discardedEndsInCr;
+      const total = discarded + end - (endsInCr ? 1 : 0);
       frames.push({ kind: 'line-too-long', bytes: total });
       discarded = 0;
     } else {
       parts.push(bytes.subarray(0, end));
       const line = Buffer.concat(parts, partBytes + end);
-      emitLine(frames, line, 0, line.length);
+      emitLine(frames, line, 0, line.length, afterPrompt);
     }
     parts = [];
     partBytes = 0;
     headSettled = false;
+    afterPrompt = false;
   };
 
   return {
@@ -122,7 +139,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       const bytes = asBuffer(chunk);
       let start = 0;
       let newline = bytes.indexOf(LF, start);
-      if (newline !== -1 && (partBytes > 0 || discarded > 0)) {
+      if (newline !== -1 && (partBytes > 0 || discarded > 0 || afterPrompt)) {
         finishPartial(frames, bytes, newline);
         start = newline + 1;
         newline = bytes.indexOf(LF, start);
@@ -141,12 +158,13 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
         frames.push({ kind: 'line-too-long', bytes: discarded });
       } else if (partBytes > 0) {
         const line = Buffer.concat(parts, partBytes);
-        emitLine(frames, line, 0, line.length);
+        emitLine(frames, line, 0, line.length, afterPrompt);
       }
       parts = [];
       partBytes = 0;
       discarded = 0;
       headSettled = false;
+      afterPrompt = false;
       return frames;
     },
   };

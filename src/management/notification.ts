@@ -55,6 +55,15 @@ export const parseNotification = (line: string): Notification => {
         : { type: 'client', ...header, password: undefined, ...block };
     }
     case 'env':
+      // A password line must not leak through `raw`: keep only its name.
+      return {
+        type: 'unknown',
+        raw:
+          parsed.prefix === 'CLIENT' && parsed.name === 'password'
+            ? '>CLIENT:ENV,password=[redacted]'
+            : line,
+        reason: 'ENV line outside a block',
+      };
     case 'env-end':
       return { type: 'unknown', raw: line, reason: 'ENV line outside a block' };
   }

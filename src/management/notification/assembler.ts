@@ -86,9 +86,13 @@ export const createNotificationAssembler = (
         }
         case 'env': {
           const block = blocks.get(parsed.prefix);
-          if (block === undefined)
-            return { type: 'unknown', raw: line, reason: 'ENV outside a block' };
-          if (parsed.prefix === 'CLIENT' && parsed.name === 'password') {
+          const isPassword = parsed.prefix === 'CLIENT' && parsed.name === 'password';
+          if (block === undefined) {
+            // A stray password line must not leak through `raw`: keep only its name.
+            const raw = isPassword ? '>CLIENT:ENV,password=[redacted]' : line;
+            return { type: 'unknown', raw, reason: 'ENV outside a block' };
+          }
+          if (isPassword) {
             block.password = Secret.of(parsed.value);
           } else {
             block.env[parsed.name] = parsed.value;
