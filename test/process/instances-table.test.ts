@@ -143,3 +143,27 @@ describe('the procfs process table', () => {
     await expect(table.list()).rejects.toMatchObject({ ...LIST_FAILED, cause });
   });
 });
+
+describe('the default listing on Linux', () => {
+  it('reads names and command lines from procfs, skipping what is not a process', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rx-openvpn-proc-'));
+    try {
+      await mkdir(join(root, '42'));
+      await writeFile(join(root, '42', 'comm'), 'openvpn\n');
+      await writeFile(join(root, '42', 'cmdline'), '/usr/sbin/openvpn\0--config\0a b.conf\0');
+      await mkdir(join(root, '43'));
+      await writeFile(join(root, '43', 'comm'), 'kthreadd\n');
+      await writeFile(join(root, '43', 'cmdline'), '');
+      await mkdir(join(root, 'self'));
+      await mkdir(join(root, '44'));
+      const table = createProcessTable({ procRoot: root, platform: 'linux' });
+      const rows = [...(await table.list())].sort((a, b) => a.pid - b.pid);
+      expect(rows).toEqual([
+        { pid: 42, name: 'openvpn', cmd: '/usr/sbin/openvpn --config a b.conf' },
+        { pid: 43, name: 'kthreadd', cmd: '' },
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
