@@ -1,0 +1,98 @@
+import { firstValueFrom } from 'rxjs';
+import type { LabServer } from '../../test/integration/lab/lab.js';
+import type { Traffic } from '../../src/state/traffic.js';
+import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
+import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
+import { profileOf } from '../../test/integration/scale/support/profile.js';
+import { load, mb, settledHeapBytes, sleep, slope } from './measure.js';
+import type { Report } from './report.js';
+
+const SAMPLE_EVERY_MS = 5_000;
+/** Flat: less than this growth per minute, by least squares over the samples. */
+const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
+const MS_PER_MIN = 60_000;
+
+/** What the log-flood part needs. */
+export interface LogFloodOptions {
+  readonly server: LabServer;
+  readonly appId: string;
+  readonly durationS: number;
+  readonly verb: number;
+}
+
+/** One connected tunnel with a very verbose log: heap over time, state, traffic, log lines. */
+export async function logFlood(options: LogFloodOptions, report: Report): Promise<void> {
+  const fleet = new Fleet(options.appId);
+  try {
+    const tunnel = fleet.start(profileOf(options.server.clientConfig([`verb ${options.verb}`])));
+    let lines = 0;
+    let bytes = 0;
+    tunnel.log$.subscribe((record) => {
+      lines += 1;
+      bytes += record.text.length;
+    });
+    const phases: string[] = [];
+    tunnel.state$.subscribe((state) => phases.push(state.phase));
+    let traffic: Traffic | undefined;
+    tunnel.traffic$.subscribe((latest) => (traffic = latest));
+    await connected(tunnel);
+    const phasesAtConnect = phases.length;
+    const trafficAtConnect = await firstValueFrom(tunnel.traffic$);
+    report.line(`load before the flood: ${load()}`);
+
+    const times: number[] = [];
+    const heaps: number[] = [];
+    const started = performance.now();
+    const linesAtStart = lines;
+    for (let at = 0; at <= options.durationS * 1000; at += SAMPLE_EVERY_MS) {
+      if (at > 0) await sleep(started + at - performance.now());
+      heaps.push(await settledHeapBytes());
+      times.push((performance.now() - started) / MS_PER_MIN);
+      report.line(
+        `  t=${((performance.now() - started) / 1000).toFixed(0)} s heap ${mb(heaps.at(-1) ?? 0)}` +
+          ` lines ${lines - linesAtStart}`,
+      );
+    }
+    const elapsedS = (performance.now() - started) / 1000;
+    const flooded = lines - linesAtStart;
+    report.line(
+      `log$: ${flooded} lines in ${elapsedS.toFixed(0)} s (${(flooded / elapsedS).toFixed(0)}/s, ` +
+        `${mb(bytes)} of text in total) at verb ${options.verb}`,
+    );
+    report.line(`load at the end of the flood: ${load()}`);
+    const perMin = slope(times, heaps);
+    report.judge(
+      `heap slope over ${options.durationS} s (first ${mb(heaps[0] ?? 0)}, last ${mb(heaps.at(-1) ?? 0)})`,
+      `${mb(perMin)}/min`,
+      `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
+      perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
+    );
+    const changes = phases.slice(phasesAtConnect);
+    report.judge(
+      'state changes during the flood',
+      changes.length === 0 ? 'none' : changes.join(' -> '),
+      'stays connected',
+      changes.length === 0 && phases.at(-1) === 'connected',
+    );
+    const inGrew = (traffic?.bytesIn ?? 0) - trafficAtConnect.bytesIn;
+    const outGrew = (traffic?.bytesOut ?? 0) - trafficAtConnect.bytesOut;
+    report.judge(
+      'traffic counters during the flood (in, out)',
+      `+${inGrew} B, +${outGrew} B`,
+      'both increase',
+      inGrew > 0 && outGrew > 0,
+    );
+    report.judge('log$ delivered lines', String(flooded), '> 0', flooded > 0);
+
+    await fleet.stopAll();
+    const left = leftoversOf(options.appId);
+    report.judge(
+      'left behind after the stop (openvpn, runtime dirs, sockets)',
+      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
+      '0, 0, 0',
+      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
+    );
+  } finally {
+    await fleet.stopAll();
+  }
+}
