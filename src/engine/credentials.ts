@@ -19,6 +19,22 @@ export type Prompt =
     }
   | { readonly kind: 'PasswordRequested'; readonly authType: AuthType }
   | { readonly kind: 'ConfirmationRequested'; readonly name: string; readonly message: string }
+  /**
+   * The server holds the login pending (`client-pending-auth`) and asks a text challenge
+   * (`CR_TEXT`, a one-time code): answered with a `Response`.
+   */
+  | {
+      readonly kind: 'ChallengeRequested';
+      readonly text: string;
+      readonly echo: boolean;
+      readonly responseRequired: boolean;
+    }
+  /**
+   * The server holds the login pending until the user signs in at `url` (`WEB_AUTH`, or the
+   * older `OPEN_URL`). The application opens it; any answer but `Cancelled` just acknowledges,
+   * and the server decides by itself.
+   */
+  | { readonly kind: 'WebAuthRequested'; readonly url: string; readonly flags: readonly string[] }
   | { readonly kind: 'InputRequested'; readonly name: string; readonly message: string };
 
 /** The application's answer to a {@link Prompt}. */
@@ -32,6 +48,8 @@ export type Answer =
     }
   | { readonly kind: 'Password'; readonly password: Secret }
   | { readonly kind: 'Confirmed'; readonly ok: boolean }
+  | { readonly kind: 'Response'; readonly response: Secret }
+  | { readonly kind: 'Acknowledged' }
   | { readonly kind: 'Input'; readonly value: string }
   | { readonly kind: 'Cancelled' };
 

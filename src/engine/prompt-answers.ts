@@ -22,6 +22,7 @@ import type { Logger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import * as command from '../management/command.js';
 import type { Notification } from '../management/notification.js';
+import type { InfoMessage } from '../management/notification/info-message.js';
 import type { DynamicChallenge } from '../management/notification/password.js';
 import type { ManagementSession } from '../management/session.js';
 import { vpnFailure } from '../state/vpn-failure.js';
@@ -96,6 +97,7 @@ function toAsked(
           : mismatch(prompt, answer),
     };
   }
+  if (n.type === 'infomsg') return pendingAuthPrompt(session, n.message);
   if (n.type !== 'password' || n.event !== 'need') return undefined;
   const authType = n.authType;
   if (n.need === 'password' && authType !== 'Auth') {
@@ -166,6 +168,35 @@ function challengeStep(session: ManagementSession) {
     const used = asked?.prompt.kind === 'UserPassRequested' && answersChallenge(n);
     return { challenge: used ? undefined : scanned.challenge, asked };
   };
+}
+
+/** The prompts of a login the server holds pending (`>INFOMSG:` after AUTH_PENDING). */
+function pendingAuthPrompt(session: ManagementSession, message: InfoMessage): Asked | undefined {
+  if (message.kind === 'cr-text') {
+    const prompt: Prompt = {
+      kind: 'ChallengeRequested',
+      text: message.text,
+      echo: message.echo,
+      responseRequired: message.responseRequired,
+    };
+    return {
+      prompt,
+      reply: (answer) =>
+        answer.kind === 'Response'
+          ? session.send(command.crResponse(Secret.of(base64(answer.response.reveal()))))
+          : mismatch(prompt, answer),
+    };
+  }
+  if (message.kind === 'web-auth' || message.kind === 'open-url') {
+    const prompt: Prompt = {
+      kind: 'WebAuthRequested',
+      url: message.url,
+      flags: message.kind === 'web-auth' ? message.flags : [],
+    };
+    // Nothing goes back to openvpn: the server completes or refuses the login on its own.
+    return { prompt, reply: () => EMPTY };
+  }
+  return undefined;
 }
 
 const failureCode = (error: unknown): ErrorCode =>
@@ -263,5 +294,9 @@ function describe(prompt: Prompt): string {
       return `confirmation '${prompt.name}'`;
     case 'InputRequested':
       return `input '${prompt.name}'`;
+    case 'ChallengeRequested':
+      return "the server's challenge";
+    case 'WebAuthRequested':
+      return 'a web sign-in';
   }
 }

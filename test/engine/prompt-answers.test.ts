@@ -48,6 +48,7 @@ const rig = async (
       password: success('password entered, but not yet verified'),
       needok: success('needok-confirmation entered, but not yet verified'),
       needstr: success('needstr-string entered, but not yet verified'),
+      'cr-response': ['SUCCESS: cr-response command succeeded'],
     },
   });
   const session = await firstValueFrom(attachSession(peer.socket));
@@ -325,5 +326,43 @@ describe('answerPrompts: failing the start', () => {
     r.peer.push(">PASSWORD:Need 'Private Key' password");
     expect(await sentLines(r, 1)).toEqual(['password "Private Key" "k"']);
     expect(released).toBe(true);
+  });
+});
+
+describe('answering a login the server holds pending', () => {
+  it('answers a CR_TEXT challenge with cr-response carrying the response in base64', async () => {
+    const { peer, prompts, sent } = await rig(() =>
+      of<Answer>({ kind: 'Response', response: Secret.of('123 456') }),
+    );
+    peer.push('>INFOMSG:CR_TEXT:R,E:Enter your one-time code');
+    await until(
+      () => sent().some((line) => line.startsWith('cr-response')),
+      () => 'cr-response',
+    );
+    expect(prompts).toEqual([
+      {
+        kind: 'ChallengeRequested',
+        text: 'Enter your one-time code',
+        echo: true,
+        responseRequired: true,
+      },
+    ]);
+    expect(sent()).toContain(`cr-response "${Buffer.from('123 456').toString('base64')}"`);
+  });
+
+  it('surfaces a web sign-in address and sends nothing back', async () => {
+    const { peer, prompts, sent } = await rig(() => of<Answer>({ kind: 'Acknowledged' }));
+    peer.push('>INFOMSG:WEB_AUTH:external:https://sso.example.invalid/login?s=1');
+    await until(
+      () => prompts.length === 1,
+      () => 'the web sign-in prompt',
+    );
+    expect(prompts[0]).toEqual({
+      kind: 'WebAuthRequested',
+      url: 'https://sso.example.invalid/login?s=1',
+      flags: ['external'],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent()).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface CliCredentialsOptions {
   readonly authFile?: AuthFileCredentials;
   /** Absent when stdin or stderr is not a terminal: nothing can be asked then. */
   readonly terminal?: TerminalPrompter;
+  /** Tells the person something without asking (the web sign-in address). */
+  readonly notify?: (message: string) => void;
 }
 
 const CANCELLED: Answer = { kind: 'Cancelled' };
@@ -112,6 +114,16 @@ const answerOf = (
         : terminal
             .ask(`${sanitizeForTerminal(prompt.message)}: `, { hidden: false })
             .pipe(map((value): Answer => ({ kind: 'Input', value })));
+    case 'ChallengeRequested':
+      return terminal === undefined
+        ? of(CANCELLED)
+        : terminal
+            .ask(challengeQuestion(prompt.text), { hidden: !prompt.echo })
+            .pipe(map((typed): Answer => ({ kind: 'Response', response: Secret.of(typed) })));
+    case 'WebAuthRequested':
+      // The server completes the login once the person has signed in there.
+      options.notify?.(`Sign in to continue: ${sanitizeForTerminal(prompt.url)}`);
+      return of({ kind: 'Acknowledged' });
   }
 };
 

@@ -67,6 +67,9 @@ export async function runTunnelSession(options: TunnelSessionOptions): Promise<n
   const tunnel = options.startTunnel({
     ...options.engine,
     credentials: createCliCredentials({
+      notify: (message) => {
+        options.io.stderr.write(`${message}\n`);
+      },
       ...(options.authFile === undefined ? {} : { authFile: options.authFile }),
       ...(terminal === undefined ? {} : { terminal }),
     }),
