@@ -27,6 +27,8 @@ export interface ConnectCommand {
   readonly authFile: string | undefined;
   readonly appId: AppId;
   readonly launcher: CliLauncher;
+  /** The privileged helper pkexec runs (`--pkexec-helper`), for `--launcher pkexec`. */
+  readonly pkexecHelper: string | undefined;
   /** How many `-v` were given: 0 is warnings and errors only. */
   readonly verbosity: number;
   readonly transcriptPath: string | undefined;
@@ -91,6 +93,7 @@ const OPTIONS = {
     'auth-file': { type: 'string' },
     ...APP_ID_OPTION,
     launcher: { type: 'string' },
+    'pkexec-helper': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     transcript: { type: 'string' },
   },
@@ -113,6 +116,7 @@ const VALUE_NAMES: Readonly<Record<string, string>> = {
   'auth-file': '<file>',
   'app-id': '<id>',
   launcher: '<direct|sudo|pkexec>',
+  'pkexec-helper': '<path>',
   transcript: '<file>',
   duration: '<seconds>',
 };
@@ -296,6 +300,7 @@ const parseConnect = (options: ParsedOptions): Either<UsageError, ConnectCommand
     authFile: options.strings.get('auth-file'),
     appId: appId.right,
     launcher: launcher.right,
+    pkexecHelper: options.strings.get('pkexec-helper'),
     verbosity: options.counts.get('verbose') ?? 0,
     transcriptPath: options.strings.get('transcript'),
   });

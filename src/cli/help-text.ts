@@ -31,8 +31,10 @@ Options:
   --app-id <id>          Marks the openvpn processes this application starts, so that
                          \`ps\` and \`stop\` can tell them apart. Default: rx-openvpn.
   --launcher <kind>      How openvpn gets its privileges: direct (already root or
-                         CAP_NET_ADMIN, the default) or sudo (sudo -n, never prompts).
-                         pkexec needs a helper that cannot be named here yet.
+                         CAP_NET_ADMIN, the default), sudo (sudo -n, never prompts) or
+                         pkexec (asks through polkit, runs --pkexec-helper).
+  --pkexec-helper <path> With --launcher pkexec: the privileged helper that starts openvpn
+                         (called as \`<helper> openvpn <args>\`, like bitmask-root).
   -v, --verbose          More log on stderr; repeat (-vv) for openvpn's own log too.
   --transcript <file>    Write the management conversation to <file>, secrets redacted.
   -h, --help             Show this help.

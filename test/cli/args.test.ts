@@ -33,6 +33,7 @@ describe('parseCliArgs: connect', () => {
       appId: 'rx-openvpn',
       launcher: 'direct',
       verbosity: 0,
+      pkexecHelper: undefined,
       transcriptPath: undefined,
     });
   });
@@ -67,6 +68,7 @@ describe('parseCliArgs: connect', () => {
       appId: 'my.app',
       launcher: 'sudo',
       verbosity: 3,
+      pkexecHelper: undefined,
       transcriptPath: 'mgmt.log',
     });
   });

@@ -24,21 +24,22 @@ export interface ConnectDeps {
 
 type LauncherChoice = { readonly launcher: Launcher } | { readonly problem: string };
 
-const launcherOf = (choice: CliLauncher): LauncherChoice => {
+const launcherOf = (choice: CliLauncher, pkexecHelper: string | undefined): LauncherChoice => {
   switch (choice) {
     case 'direct':
       return { launcher: { kind: 'direct' } };
     case 'sudo':
       return { launcher: { kind: 'sudo' } };
     case 'pkexec':
-      // TODO(pkexec-helper): the pkexec launcher runs a privileged helper (bitmask-root style)
-      // that this package does not ship; the CLI needs an option naming one before it can
-      // offer pkexec.
-      return {
-        problem:
-          '--launcher pkexec needs a privileged helper, which the command line cannot name yet. ' +
-          'Use --launcher sudo, or run as root with --launcher direct.',
-      };
+      // pkexec runs a privileged helper (bitmask-root style) that starts openvpn as root; this
+      // package ships none, so the user names theirs.
+      return pkexecHelper === undefined
+        ? {
+            problem:
+              '--launcher pkexec needs --pkexec-helper <path>, the privileged helper pkexec ' +
+              'runs. Or use --launcher sudo, or run as root with --launcher direct.',
+          }
+        : { launcher: { kind: 'pkexec', helperPath: pkexecHelper } };
   }
 };
 
@@ -70,7 +71,7 @@ export async function runConnect(
       verbosity: command.verbosity,
       now: () => scheduler.now(),
     });
-    const choice = launcherOf(command.launcher);
+    const choice = launcherOf(command.launcher, command.pkexecHelper);
     if ('problem' in choice) {
       cli.error(choice.problem);
       return EXIT_FAILURE;

@@ -74,9 +74,9 @@ describe('main', () => {
     expect(result.stderr).toContain(`cannot read the auth file ${missing}`);
   });
 
-  it('refuses --launcher pkexec, saying what to use instead', async () => {
+  it('refuses --launcher pkexec without a helper, saying what to give', async () => {
     const result = await run(['connect', 'x.ovpn', '--launcher', 'pkexec']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--launcher sudo');
+    expect(result.stderr).toContain('--pkexec-helper <path>');
   });
 });
