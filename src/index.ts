@@ -28,7 +28,7 @@ export type {
 } from './engine/connection-policies.js';
 export { PROMPT_TIMEOUT_MS } from './engine/prompt-answers.js';
 export type { StopKind } from './engine/tunnel.js';
-export type { LogRecord, TrafficSample } from './engine/tunnel-output.js';
+export type { LogRecord, TrafficSample, TunTrafficSample } from './engine/tunnel-output.js';
 
 // State
 export type {

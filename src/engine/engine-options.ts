@@ -65,6 +65,8 @@ export interface EngineOptions {
   /** How long the application may take to answer a prompt (default 120 s). */
   readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS?: number;
+  /** How often `status` is polled for the tunnel device's counters while connected (5 s). */
+  readonly statusPollMs?: number;
   readonly logger?: Logger;
   readonly scheduler?: SchedulerLike;
 }

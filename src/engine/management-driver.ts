@@ -1,6 +1,7 @@
 import {
   EMPTY,
   catchError,
+  exhaustMap,
   concat,
   filter,
   ignoreElements,
@@ -25,8 +26,12 @@ import {
 } from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
 import { holdReleaseSchedule } from './hold-release.js';
+import { pollWhile } from './poll-while.js';
 import { answerPrompts } from './prompt-answers.js';
 import type { TunnelOutput } from './tunnel-output.js';
+
+/** How often the tunnel device's counters are read while connected. */
+export const STATUS_POLL_MS = 5_000;
 
 /** What the driver needs besides the session. */
 export interface DriverContext {
@@ -34,6 +39,8 @@ export interface DriverContext {
   readonly scheduler: SchedulerLike;
   readonly logger: Logger;
   readonly bytecountIntervalS: number;
+  /** How often `status` is polled for the tunnel device's counters while connected. */
+  readonly statusPollMs?: number;
   readonly credentials: CredentialsProvider | undefined;
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
@@ -134,9 +141,25 @@ export function driveManagement(
     logger,
   );
 
+  // The TUN/TAP counters come only from `status`: polled while openvpn reports CONNECTED.
+  const connected$ = notification$.pipe(
+    filter((n): n is Extract<Notification, { type: 'state' }> => n.type === 'state'),
+    map((n) => n.name === 'CONNECTED'),
+  );
+  const tun$ = pollWhile(connected$, context.statusPollMs ?? STATUS_POLL_MS, scheduler).pipe(
+    exhaustMap(() => session.send(command.status()).pipe(tolerate('status'))),
+    mergeMap((report): Observable<TunnelOutput> => {
+      const read = report.statistics['TUN/TAP read bytes'];
+      const write = report.statistics['TUN/TAP write bytes'];
+      return read === undefined || write === undefined
+        ? EMPTY
+        : of({ channel: 'tun', readBytes: read, writeBytes: write, at: now() });
+    }),
+  );
+
   return concat(
     of(event({ kind: 'ManagementAttached', at: now() })),
-    merge(fromNotifications$, holdEntered$, setup$, holdReleased$, prompts$, queries$),
+    merge(fromNotifications$, holdEntered$, setup$, holdReleased$, prompts$, queries$, tun$),
   );
 }
 

@@ -8,6 +8,18 @@ export interface TrafficSample {
   readonly at: number;
 }
 
+/**
+ * The tunnel device's own counters (`TUN/TAP read bytes`, `TUN/TAP write bytes` from
+ * `status`): payload bytes, where `>BYTECOUNT` counts the encrypted link. Polled while
+ * connected, since no notification carries them.
+ */
+export interface TunTrafficSample {
+  readonly channel: 'tun';
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly at: number;
+}
+
 /** One log line, from `>LOG` or from openvpn's stdout/stderr. */
 export interface LogRecord {
   readonly channel: 'log';
@@ -19,4 +31,7 @@ export interface LogRecord {
 
 /** Everything a running tunnel reports: events for the reducer, and companion streams. */
 export type TunnelOutput =
-  { readonly channel: 'event'; readonly event: EngineEvent } | TrafficSample | LogRecord;
+  | { readonly channel: 'event'; readonly event: EngineEvent }
+  | TrafficSample
+  | TunTrafficSample
+  | LogRecord;

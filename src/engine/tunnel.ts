@@ -57,6 +57,7 @@ export interface TunnelContext {
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS: number;
+  readonly statusPollMs?: number;
   readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;
   readonly processInfo: ProcessInfo;
@@ -132,9 +133,7 @@ export function runTunnel(
     );
 
     const recorded = (socket: ManagementSocket): ManagementSocket =>
-      context.transcript === undefined
-        ? socket
-        : recordTranscript(socket, context.transcript, now);
+      context.transcript === undefined ? socket : recordTranscript(socket, context.transcript, now);
 
     // One attached session; when it ends, ManagementDetached, and stop requests fall back to
     // signals.

@@ -38,7 +38,7 @@ import {
 import { installExitHook } from './live-tunnels.js';
 import { prepareStart } from './prepare.js';
 import { runTunnel, type StopKind } from './tunnel.js';
-import type { LogRecord, TunnelOutput } from './tunnel-output.js';
+import type { LogRecord, TunTrafficSample, TunnelOutput } from './tunnel-output.js';
 import {
   STOP_MANAGEMENT_GRACE_MS,
   STOP_SIGKILL_GRACE_MS,
@@ -60,6 +60,8 @@ export interface Tunnel {
   readonly traffic$: Observable<Traffic>;
   /** openvpn's log: `>LOG` lines and its stdout/stderr. */
   readonly log$: Observable<LogRecord>;
+  /** The tunnel device's counters, read with `status` while connected (latest replayed). */
+  readonly tunTraffic$: Observable<TunTrafficSample>;
   /** The openvpn process id, once spawned (replayed). */
   readonly pid$: Observable<number>;
   /** Asks for a stop; a `kill` (or a second request for one) skips to SIGKILL. */
@@ -114,7 +116,10 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                 prepared,
                 deadlines: { ...DEFAULT_STOP_DEADLINES, ...options.stop },
                 credentials: options.credentials,
-            ...(options.transcript === undefined ? {} : { transcript: options.transcript }),
+                ...(options.statusPollMs === undefined
+                  ? {}
+                  : { statusPollMs: options.statusPollMs }),
+                ...(options.transcript === undefined ? {} : { transcript: options.transcript }),
                 ...(options.remotePolicy === undefined
                   ? {}
                   : { remotePolicy: options.remotePolicy }),
@@ -161,6 +166,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   const traffic$ = new ReplaySubject<Traffic>(1);
   const log$ = new Subject<LogRecord>();
   const pid$ = new ReplaySubject<number>(1);
+  const tunTraffic$ = new ReplaySubject<TunTrafficSample>(1);
 
   const subscriptions: Subscription[] = [];
   const done = new Promise<VpnState>((resolve) => {
@@ -176,6 +182,11 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
     );
     subscriptions.push(
       output$.pipe(filter((o): o is LogRecord => o.channel === 'log')).subscribe(log$),
+    );
+    subscriptions.push(
+      output$
+        .pipe(filter((o): o is TunTrafficSample => o.channel === 'tun'))
+        .subscribe(tunTraffic$),
     );
     subscriptions.push(
       event$
@@ -199,6 +210,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
     traffic$: traffic$.asObservable(),
     log$: log$.asObservable(),
     pid$: pid$.asObservable(),
+    tunTraffic$: tunTraffic$.asObservable(),
     stop: (kind: StopKind = 'graceful') => {
       stopRequested = true;
       stop$.next(kind);

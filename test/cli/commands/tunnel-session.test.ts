@@ -6,6 +6,7 @@ import type { CliIo } from '../../../src/cli/commands/cli-io.js';
 import { captureInterrupts } from '../../../src/cli/commands/interrupts.js';
 import { runTunnelSession } from '../../../src/cli/commands/tunnel-session.js';
 import type { EngineOptions } from '../../../src/engine/engine-options.js';
+import type { TunTrafficSample } from '../../../src/engine/tunnel-output.js';
 import type { LogRecord } from '../../../src/engine/tunnel-output.js';
 import type { StopKind } from '../../../src/engine/tunnel.js';
 import type { Tunnel } from '../../../src/engine/vpn.js';
@@ -30,6 +31,7 @@ const fakeTunnel = () => {
     traffic$: new Subject<Traffic>(),
     log$,
     pid$: new Subject<number>(),
+    tunTraffic$: new Subject<TunTrafficSample>(),
     stop: (kind = 'graceful') => {
       stops.push(kind);
     },

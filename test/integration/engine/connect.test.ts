@@ -76,4 +76,23 @@ describe('the engine against real openvpn', () => {
     expect(isAlive(pid)).toBe(false);
     expect(await runtimeDirs()).toEqual([]);
   }, 30_000);
+
+  it('reads the tunnel device counters with status while connected', async () => {
+    const server = await lab.server({ kind: 'pull' });
+    const tunnel = startTunnel(
+      { profile: profileOf(server.clientConfig()), appId, statusPollMs: 200 },
+      deps,
+    );
+    tunnels.push(tunnel);
+    await firstValueFrom(tunnel.state$.pipe(filter((s) => s.phase === 'connected')));
+    const sample = await firstValueFrom(tunnel.tunTraffic$);
+    expect(sample).toEqual({
+      channel: 'tun',
+      readBytes: expect.any(Number),
+      writeBytes: expect.any(Number),
+      at: expect.any(Number),
+    });
+    tunnel.stop();
+    expect(await tunnel.done).toMatchObject({ phase: 'stopped' });
+  }, 30_000);
 });
