@@ -1,9 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Logger } from '../core/logger.js';
 import type { Launcher } from '../launcher/launch-command.js';
-import type { ManagementEndpoint } from '../management/socket.js';
 import type { TranscriptLine } from '../management/transcript.js';
-import type { Secret } from '../core/secret.js';
 import type { Profile } from '../profile/profile-model.js';
 import type { Spawner } from '../process/spawner.js';
 import type { ProcessInfo } from '../process/process-info.js';
@@ -32,12 +30,6 @@ export interface StopDeadlines {
  * starts openvpn and may outlive the engine.
  */
 export type ManagementMode = { readonly kind: 'dial-in' } | { readonly kind: 'listen' };
-
-/** Attaching to an openvpn that something else started. */
-export interface AttachTarget {
-  readonly endpoint: ManagementEndpoint;
-  readonly password?: Secret;
-}
 
 /** What a tunnel is made of. */
 export interface EngineOptions {

@@ -23,6 +23,8 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { VpnError } from '../core/errors.js';
+import type { Launcher } from '../launcher/launch-command.js';
+import { launcherRefusal } from '../launcher/launcher-refusal.js';
 import type { Logger } from '../core/logger.js';
 import * as command from '../management/command.js';
 import { connectWithRetry } from '../management/connect-with-retry.js';
@@ -46,11 +48,15 @@ import { driveManagement } from './management-driver.js';
 import type { PreparedStart } from './prepare.js';
 import type { TunnelOutput } from './tunnel-output.js';
 
+/** Lines of stderr kept to tell a launcher's refusal from openvpn's own exit. */
+const STDERR_TAIL_LINES = 20;
+
 /** How a stop was asked for: `graceful` climbs the whole ladder, `kill` goes to SIGKILL. */
 export type StopKind = 'graceful' | 'kill';
 
 export interface TunnelContext {
   readonly prepared: PreparedStart;
+  readonly launcher: Launcher;
   readonly deadlines: StopDeadlines;
   readonly credentials: CredentialsProvider | undefined;
   readonly remotePolicy?: RemotePolicy;
@@ -86,6 +92,7 @@ export function runTunnel(
     const internalStop$ = new Subject<StopKind>();
     const spawned$ = new ReplaySubject<{ readonly pid: number; readonly startTime: number }>(1);
     let pid: number | undefined;
+    const stderrTail: string[] = [];
 
     const process$ = spawnProcess(prepared.launch, {
       ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
@@ -104,6 +111,10 @@ export function runTunnel(
             return of(event({ kind: 'ProcessSpawned', at: now(), pid: e.pid }));
           case 'StdoutLine':
           case 'StderrLine': {
+            if (e.kind === 'StderrLine') {
+              stderrTail.push(e.line);
+              if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+            }
             const classified = classifyStdoutLine(e.line);
             const log: TunnelOutput = {
               channel: 'log',
@@ -115,10 +126,28 @@ export function runTunnel(
               ? of(log)
               : of(log, event({ kind: 'StdoutLineClassified', at: now(), event: classified }));
           }
-          case 'ProcessExited':
+          case 'ProcessExited': {
             if (pid !== undefined) unregisterLivePid(pid);
             exited$.next(true);
-            return of(event({ kind: 'ProcessExited', at: now(), code: e.code, signal: e.signal }));
+            const exited = event({
+              kind: 'ProcessExited',
+              at: now(),
+              code: e.code,
+              signal: e.signal,
+            });
+            // sudo or pkexec refusing to elevate exits before openvpn ever ran.
+            const refused = launcherRefusal(context.launcher, e.code, stderrTail);
+            return refused === undefined
+              ? of(exited)
+              : of(
+                  event({
+                    kind: 'StartFailed',
+                    at: now(),
+                    error: vpnFailure(refused.code, refused.message),
+                  }),
+                  exited,
+                );
+          }
           case 'SpawnFailed':
             exited$.next(true);
             return of(

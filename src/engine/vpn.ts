@@ -114,6 +114,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
           : runTunnel(
               {
                 prepared,
+                launcher: options.launcher ?? { kind: 'direct' },
                 deadlines: { ...DEFAULT_STOP_DEADLINES, ...options.stop },
                 credentials: options.credentials,
                 ...(options.statusPollMs === undefined
