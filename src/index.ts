@@ -8,7 +8,12 @@
 
 // Engine
 export { startTunnel, vpnState$, DEFAULT_STOP_DEADLINES, type Tunnel } from './engine/vpn.js';
-export { createVpnController, type VpnController } from './engine/controller.js';
+export {
+  createVpnController,
+  type ControllerOptions,
+  type CrashRestartPolicy,
+  type VpnController,
+} from './engine/controller.js';
 export {
   BYTECOUNT_INTERVAL_S,
   DEFAULT_APP_ID,
