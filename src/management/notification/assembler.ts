@@ -1,5 +1,6 @@
 import { Secret } from '../../core/secret.js';
-import { parseLine, type BlockHeader, type BlockPrefix } from './parse-line.js';
+import { parseHotLine } from './fast-path.js';
+import { commonLogFlags, parseLine, type BlockHeader, type BlockPrefix } from './parse-line.js';
 import type { Notification } from './types.js';
 
 /** Bounds of {@link createNotificationAssembler}. */
@@ -75,6 +76,8 @@ export const createNotificationAssembler = (
 
   return {
     push(line) {
+      const hot = parseHotLine(line, commonLogFlags);
+      if (hot !== undefined) return hot;
       const parsed = parseLine(line);
       switch (parsed.part) {
         case 'single':

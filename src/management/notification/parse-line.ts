@@ -59,6 +59,9 @@ const COMMON_LOG_FLAGS: ReadonlyMap<string, LogFlags> = new Map(
   ['', 'I', 'F', 'N', 'W', 'D'].map((raw) => [raw, Object.freeze(logFlags(raw))]),
 );
 
+/** The shared flags object for no flag or one flag, as openvpn 2.6 sends them. */
+export const commonLogFlags = (raw: string): LogFlags | undefined => COMMON_LOG_FLAGS.get(raw);
+
 /** Parses `time,flags,text` of LOG lines; used for `log all` history too. */
 export const parseLogFields = (text: string): LogEntry | undefined => {
   const [time, flags, message] = splitFields(text, ',', 3);
