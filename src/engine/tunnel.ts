@@ -35,6 +35,7 @@ import type { ProcessEvent } from '../process/process-event.js';
 import type { ProcessInfo } from '../process/process-info.js';
 import { processStopSteps } from '../process/process-stop-steps.js';
 import { spawnProcess } from '../process/spawn-process.js';
+import { spawnTurn } from '../process/spawn-turns.js';
 import type { Spawner } from '../process/spawner.js';
 import { stopEscalation, type StopProgress } from '../process/stop-escalation.js';
 import { classifyStdoutLine } from '../process/stdout-event.js';
@@ -94,12 +95,18 @@ export function runTunnel(
     let pid: number | undefined;
     const stderrTail: string[] = [];
 
-    const process$ = spawnProcess(prepared.launch, {
-      ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
-      processInfo: context.processInfo,
-      scheduler,
-      logger,
-    }).pipe(share());
+    // Spawns take turns so that many tunnels started together do not stall the event loop.
+    const process$ = spawnTurn().pipe(
+      switchMap(() =>
+        spawnProcess(prepared.launch, {
+          ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
+          processInfo: context.processInfo,
+          scheduler,
+          logger,
+        }),
+      ),
+      share(),
+    );
 
     const processOutput$ = process$.pipe(
       mergeMap((e: ProcessEvent): Observable<TunnelOutput> => {

@@ -9,9 +9,14 @@ import {
   filter,
   first,
   map,
+  mergeMap,
+  race,
+  startWith,
+  switchMap,
   takeUntil,
   throwError,
   timeout,
+  timer,
   type SchedulerLike,
 } from 'rxjs';
 import { VpnError } from '../core/errors.js';
@@ -175,6 +180,8 @@ function createSession(
   const outstanding = new Set<Job>();
   let ended: SessionEnd | undefined;
   let inFlight: Job | undefined;
+  // Ticks on every chunk from openvpn: the command deadline counts silence.
+  const activity$ = new Subject<void>();
 
   const route = (frame: Frame): void => {
     if (frame.kind === 'password-prompt') {
@@ -246,21 +253,29 @@ function createSession(
         waiter.unsubscribe();
       };
     }).pipe(
-      timeout({
-        first: job.timeoutMs,
-        scheduler,
-        with: () => {
-          const error = new VpnError(
-            'MANAGEMENT_TIMEOUT',
-            `openvpn did not answer "${job.command.name}" within ${job.timeoutMs} ms`,
-            { details: { command: job.command.name, timeoutMs: job.timeoutMs } },
-          );
-          // This command timed out; the ones queued behind it fail as closed when the session ends.
-          outstanding.delete(job);
-          job.fail(error);
-          return throwError(() => error);
-        },
-      }),
+      // The deadline counts openvpn's silence, not the wait for the reply: under a log flood a
+      // reply queues behind thousands of lines, late but coming. Silence past the deadline with
+      // a command pending means openvpn is hung.
+      (reply$) =>
+        race(
+          reply$,
+          activity$.pipe(
+            startWith(undefined),
+            switchMap(() => timer(job.timeoutMs, scheduler)),
+            mergeMap(() => {
+              const error = new VpnError(
+                'MANAGEMENT_TIMEOUT',
+                `openvpn sent nothing for ${job.timeoutMs} ms while "${job.command.name}" waited`,
+                { details: { command: job.command.name, timeoutMs: job.timeoutMs } },
+              );
+              // This command timed out; the ones queued behind it fail as closed when the
+              // session ends.
+              outstanding.delete(job);
+              job.fail(error);
+              return throwError(() => error);
+            }),
+          ),
+        ),
       map((reply) => {
         outstanding.delete(job);
         job.deliver(reply);
@@ -288,6 +303,7 @@ function createSession(
     socket.data$.subscribe({
       next: (chunk) => {
         for (const frame of decoder.push(chunk)) route(frame);
+        activity$.next();
       },
       error: (error: unknown) => finish({ kind: 'SessionFailed', error: asVpnError(error) }),
       complete: () => {

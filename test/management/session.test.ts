@@ -199,6 +199,10 @@ describe('the command queue, as drawn in marbles/command-queue.md', () => {
     runQueueDiagram(diagram(QUEUE_DOC, 'openvpn closing the socket fails every command'));
   });
 
+  it('waits for a late reply while openvpn keeps talking', () => {
+    runQueueDiagram(diagram(QUEUE_DOC, 'a late reply behind a flood is waited for'));
+  });
+
   it('fails every pending command when the consumer closes the session', () => {
     runQueueDiagram(diagram(QUEUE_DOC, 'closing the session fails what is pending'));
   });
