@@ -49,8 +49,10 @@ const MISSING: ReadonlySet<string | undefined> = new Set(['ENOENT', 'ESRCH']);
 export const procfsProcessInfo = (procRoot = '/proc'): ProcessInfo => ({
   startTime: (pid) => {
     try {
-      const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
-      return isZombieStat(stat) ? undefined : parseProcStatStartTime(stat);
+      // A zombie keeps its start time here: the spawner reads its own child's start time
+      // right after the spawn, and an openvpn that exits at once (an options error) is a
+      // zombie until Node reaps it. Discovery counts zombies as gone (instances-table.ts).
+      return parseProcStatStartTime(readFileSync(`${procRoot}/${pid}/stat`, 'utf8'));
     } catch (error) {
       if (MISSING.has(errnoOf(error))) return undefined;
       throw error;
