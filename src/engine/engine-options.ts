@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Logger } from '../core/logger.js';
 import type { Launcher } from '../launcher/launch-command.js';
+import type { SocketConnector } from '../management/socket.js';
 import type { TranscriptLine } from '../management/transcript.js';
 import type { Profile } from '../profile/profile-model.js';
 import type { Spawner } from '../process/spawner.js';
@@ -66,6 +67,8 @@ export interface EngineOptions {
 /** Ports to the outside world; each has a production default. Tests pass fakes. */
 export interface EngineDeps {
   readonly spawner?: Spawner;
+  /** Reaches openvpn's management socket in `listen` mode. */
+  readonly connector?: SocketConnector;
   readonly processInfo?: ProcessInfo;
   readonly processTable?: ProcessTable;
   readonly now?: () => number;

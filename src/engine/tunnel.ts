@@ -29,7 +29,11 @@ import type { Logger } from '../core/logger.js';
 import * as command from '../management/command.js';
 import { connectWithRetry } from '../management/connect-with-retry.js';
 import { attachSession, type ManagementSession } from '../management/session.js';
-import { connectSocket, type ManagementSocket } from '../management/socket.js';
+import {
+  connectSocket,
+  type ManagementSocket,
+  type SocketConnector,
+} from '../management/socket.js';
 import { recordTranscript, type TranscriptLine } from '../management/transcript.js';
 import type { ProcessEvent } from '../process/process-event.js';
 import type { ProcessInfo } from '../process/process-info.js';
@@ -67,6 +71,7 @@ export interface TunnelContext {
   readonly statusPollMs?: number;
   readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;
+  readonly connector?: SocketConnector;
   readonly processInfo: ProcessInfo;
   readonly now: () => number;
   readonly scheduler: SchedulerLike;
@@ -195,9 +200,10 @@ export function runTunnel(
         // `state on all` of each session reconciles what was missed.
         defer(() =>
           connectWithRetry(
-            connectSocket({ kind: 'unix', path: prepared.runtime.socketPath }).pipe(
-              switchMap((socket) => attachSession(recorded(socket), { scheduler, logger })),
-            ),
+            (context.connector ?? connectSocket)({
+              kind: 'unix',
+              path: prepared.runtime.socketPath,
+            }).pipe(switchMap((socket) => attachSession(recorded(socket), { scheduler, logger }))),
             undefined,
             scheduler,
           ),

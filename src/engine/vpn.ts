@@ -130,6 +130,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                   : { promptTimeoutMs: options.promptTimeoutMs }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
                 spawner: deps.spawner,
+                ...(deps.connector === undefined ? {} : { connector: deps.connector }),
                 processInfo,
                 now,
                 scheduler,
