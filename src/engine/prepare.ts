@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { lastValueFrom, type SchedulerLike } from 'rxjs';
+import { lastValueFrom, type ObservableInput, type SchedulerLike } from 'rxjs';
 import { VpnError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { buildLaunchCommand } from '../launcher/build-launch-command.js';
@@ -25,7 +25,7 @@ export interface PreparedStart {
   /** Present in `dial-in` mode: openvpn connects here. */
   readonly listener: ManagementListener | undefined;
   /** Removes the listener and the runtime directory; safe to call twice. */
-  readonly cleanup: () => Promise<void>;
+  readonly cleanup: () => ObservableInput<void>;
 }
 
 export interface PrepareContext {

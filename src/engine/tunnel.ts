@@ -23,7 +23,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { VpnError } from '../core/errors.js';
-import type { Launcher } from '../launcher/launch-command.js';
+import type { LaunchCommand, Launcher } from '../launcher/launch-command.js';
 import { launcherRefusal } from '../launcher/launcher-refusal.js';
 import type { Logger } from '../core/logger.js';
 import * as command from '../management/command.js';
@@ -56,6 +56,9 @@ import type { TunnelOutput } from './tunnel-output.js';
 /** Lines of stderr kept to tell a launcher's refusal from openvpn's own exit. */
 const STDERR_TAIL_LINES = 20;
 
+/** Runs a launch command and reports the process; the engine's port to the operating system. */
+export type ProcessRunner = (launch: LaunchCommand) => Observable<ProcessEvent>;
+
 /** How a stop was asked for: `graceful` climbs the whole ladder, `kill` goes to SIGKILL. */
 export type StopKind = 'graceful' | 'kill';
 
@@ -71,8 +74,12 @@ export interface TunnelContext {
   readonly statusPollMs?: number;
   readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;
+  /** Runs openvpn; by default spawns it (taking turns) and reads its pipes. */
+  readonly runProcess?: ProcessRunner;
   readonly connector?: SocketConnector;
   readonly processInfo: ProcessInfo;
+  /** Sends a signal to openvpn's pid; default `process.kill`. */
+  readonly kill?: (pid: number, signal: NodeJS.Signals) => void;
   readonly now: () => number;
   readonly scheduler: SchedulerLike;
   readonly logger: Logger;
@@ -100,18 +107,7 @@ export function runTunnel(
     let pid: number | undefined;
     const stderrTail: string[] = [];
 
-    // Spawns take turns so that many tunnels started together do not stall the event loop.
-    const process$ = spawnTurn().pipe(
-      switchMap(() =>
-        spawnProcess(prepared.launch, {
-          ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
-          processInfo: context.processInfo,
-          scheduler,
-          logger,
-        }),
-      ),
-      share(),
-    );
+    const process$ = (context.runProcess ?? defaultRunner(context))(prepared.launch).pipe(share());
 
     const processOutput$ = process$.pipe(
       mergeMap((e: ProcessEvent): Observable<TunnelOutput> => {
@@ -177,7 +173,8 @@ export function runTunnel(
       context.transcript === undefined ? socket : recordTranscript(socket, context.transcript, now);
 
     // One attached session; when it ends, ManagementDetached, and stop requests fall back to
-    // signals.
+    // signals. The run ending (exit or unsubscribe) closes the link: it is ours to release,
+    // not left for openvpn's side or the runtime directory's removal to cut.
     const drive = (session: ManagementSession): Observable<TunnelOutput> => {
       session$.next(session);
       return concat(
@@ -186,7 +183,7 @@ export function runTunnel(
           session$.next(undefined);
           return of(event({ kind: 'ManagementDetached', at: now() }));
         }),
-      );
+      ).pipe(finalize(() => session.close()));
     };
 
     const management$ = prepared.listener
@@ -270,7 +267,10 @@ export function runTunnel(
             ...(session === undefined
               ? {}
               : { managementSignal: () => session.send(command.signal('SIGTERM')) }),
-            signalDeps: { processInfo: context.processInfo },
+            signalDeps: {
+              processInfo: context.processInfo,
+              ...(context.kill === undefined ? {} : { kill: context.kill }),
+            },
             graces: {
               'management-signal': context.deadlines.managementMs,
               sigterm: context.deadlines.sigtermMs,
@@ -298,12 +298,30 @@ export function runTunnel(
       merge(processOutput$, managementOutput$, stopping$).pipe(
         takeWhile((o) => !(o.channel === 'event' && o.event.kind === 'ProcessExited'), true),
       ),
-      defer(() => from(prepared.cleanup())).pipe(ignoreElements()),
+      defer(() => prepared.cleanup()).pipe(ignoreElements()),
     ).pipe(
       finalize(() => {
         if (pid !== undefined) unregisterLivePid(pid);
-        void prepared.cleanup();
+        // An unsubscribe before the end still removes the directory; cleanup runs only once.
+        from(prepared.cleanup()).subscribe({
+          error: (error: unknown) => logger.warn('cleanup failed', { error: String(error) }),
+        });
       }),
     );
   });
 }
+
+// Spawns take turns so that many tunnels started together do not stall the event loop.
+const defaultRunner =
+  (context: TunnelContext): ProcessRunner =>
+  (launch) =>
+    spawnTurn().pipe(
+      switchMap(() =>
+        spawnProcess(launch, {
+          ...(context.spawner === undefined ? {} : { spawner: context.spawner }),
+          processInfo: context.processInfo,
+          scheduler: context.scheduler,
+          logger: context.logger,
+        }),
+      ),
+    );
