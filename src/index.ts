@@ -32,6 +32,13 @@ export type {
   RemoteQuery,
 } from './engine/connection-policies.js';
 export { PROMPT_TIMEOUT_MS } from './engine/prompt-answers.js';
+export {
+  HOST_STOP_SIGNALS,
+  createHostSignalGuard,
+  type GuardedTunnel,
+  type HostProcess,
+  type HostSignalGuard,
+} from './engine/host-signals.js';
 export type { StopKind } from './engine/tunnel.js';
 export type { LogRecord, TrafficSample, TunTrafficSample } from './engine/tunnel-output.js';
 

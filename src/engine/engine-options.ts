@@ -9,6 +9,7 @@ import type { ProcessInfo } from '../process/process-info.js';
 import type { ProcessTable } from '../process/instances-table.js';
 import type { ProxyPolicy, RemotePolicy } from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
+import type { HostSignalGuard } from './host-signals.js';
 
 /** The default application id: whose openvpn processes count as ours. */
 export const DEFAULT_APP_ID = 'rx-openvpn';
@@ -58,6 +59,12 @@ export interface EngineOptions {
   /** How long the application may take to answer a prompt (default 120 s). */
   readonly promptTimeoutMs?: number;
   readonly bytecountIntervalS?: number;
+  /**
+   * Stop the tunnel cleanly when the host process gets SIGINT, SIGTERM or SIGHUP, then let the
+   * signal end the host as it would have (default `true`); see `createHostSignalGuard`. Turn
+   * it off when the application has its own stop policy for these signals.
+   */
+  readonly stopOnHostSignals?: boolean;
   /** How often `status` is polled for the tunnel device's counters while connected (5 s). */
   readonly statusPollMs?: number;
   readonly logger?: Logger;
@@ -74,6 +81,8 @@ export interface EngineDeps {
   readonly now?: () => number;
   readonly fileExists?: (path: string) => boolean;
   readonly envPath?: string;
+  /** Answers the host's signals (default: the guard of this Node process). */
+  readonly hostSignalGuard?: HostSignalGuard;
   /** Where runtime directories are made (default: the OS temp dir). */
   readonly runtimeBase?: string;
 }

@@ -35,6 +35,7 @@ import {
   type EngineOptions,
   type StopDeadlines,
 } from './engine-options.js';
+import { hostSignalGuard } from './host-signals.js';
 import { installExitHook } from './live-tunnels.js';
 import { prepareStart } from './prepare.js';
 import { runTunnel, type StopKind } from './tunnel.js';
@@ -207,16 +208,21 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
     );
   });
 
+  const stop = (kind: StopKind = 'graceful'): void => {
+    stopRequested = true;
+    stop$.next(kind);
+  };
+  if (options.stopOnHostSignals !== false) {
+    (deps.hostSignalGuard ?? hostSignalGuard()).guard({ stop, done, logger });
+  }
+
   return {
     state$,
     traffic$: traffic$.asObservable(),
     log$: log$.asObservable(),
     pid$: pid$.asObservable(),
     tunTraffic$: tunTraffic$.asObservable(),
-    stop: (kind: StopKind = 'graceful') => {
-      stopRequested = true;
-      stop$.next(kind);
-    },
+    stop,
     done,
   };
 }

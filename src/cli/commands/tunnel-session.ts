@@ -75,6 +75,8 @@ export async function runTunnelSession(options: TunnelSessionOptions): Promise<n
     }),
     logger,
     scheduler,
+    // The command line has its own Ctrl-C policy (graceful, then kill) and exit codes.
+    stopOnHostSignals: false,
   });
   const tick$ = io.stdout.isTTY === true ? interval(STATUS_TICK_MS, scheduler) : NEVER;
   const subscription = new Subscription();

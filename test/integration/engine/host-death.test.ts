@@ -1,21 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManagementMode } from '../../../src/engine/engine-options.js';
 import type { ProcessIdentity } from '../../../src/launcher/ownership-marker.js';
+import { startHost } from './support/engine-host.js';
 import { buildEngine, type BuiltEngine } from './support/built-engine.js';
 import {
   EngineBed,
-  PHASE_TIMEOUT_MS,
   TEST_TIMEOUT_MS,
   profileOf,
   reach,
   runtimeDirsOf,
 } from './support/engine-bed.js';
-import { exitsWithin, hasExited, identityOf } from './support/process-watch.js';
+import { exitsWithin, hasExited } from './support/process-watch.js';
 
 const bed = new EngineBed('host-death');
 let built: BuiltEngine | undefined;
@@ -29,44 +28,6 @@ beforeAll(async () => {
 afterAll(() => built?.remove());
 afterEach(() => bed.teardown());
 
-// The host: a plain node process running the built engine. It prints openvpn's pid once the
-// tunnel is up. Its process table hides other apps' openvpn, like the bed's (test files run
-// in parallel).
-const HOST_SCRIPT = `
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-const [buildDir, profilePath, appId, management] = process.argv.slice(2);
-const load = (file) => import(pathToFileURL(join(buildDir, file)).href);
-const { startTunnel } = await load('engine/vpn.js');
-const { parseOvpn } = await load('profile/parse-ovpn.js');
-const { createProcessTable } = await load('process/instances-table.js');
-const { readMarker } = await load('launcher/ownership-marker.js');
-
-const table = createProcessTable();
-const processTable = {
-  ...table,
-  list: async () =>
-    (await table.list()).filter((row) => {
-      const marker = readMarker(row.argv ?? row.cmd.split(' '));
-      return marker === undefined || marker.appId === appId;
-    }),
-};
-const parsed = parseOvpn(readFileSync(profilePath, 'utf8'));
-if (parsed._tag === 'Left') throw new Error(parsed.left.message);
-const tunnel = startTunnel(
-  { profile: parsed.right, appId, management: { kind: management } },
-  { processTable },
-);
-let openvpn;
-tunnel.pid$.subscribe((pid) => (openvpn = pid));
-tunnel.state$.subscribe((state) => {
-  if (state.phase === 'connected') console.log(JSON.stringify({ openvpn }));
-  if (state.phase === 'failed') console.error(JSON.stringify(state));
-});
-`;
-
 interface CrashedHost {
   readonly openvpn: ProcessIdentity;
   /** The runtime directories of the app id right after the host died. */
@@ -79,38 +40,7 @@ async function crashHost(
   management: ManagementMode['kind'] = 'dial-in',
 ): Promise<CrashedHost> {
   if (built === undefined) throw new Error('the engine was not built');
-  const dir = await bed.lab.tempDir();
-  await writeFile(join(dir, 'host.mjs'), HOST_SCRIPT);
-  await writeFile(join(dir, 'profile.ovpn'), profileText);
-  const host = spawn(
-    process.execPath,
-    [join(dir, 'host.mjs'), built.dir, join(dir, 'profile.ovpn'), bed.appId, management],
-    // Jest's NODE_OPTIONS (vm modules) are not for the host.
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-  );
-  bed.adopt(host);
-  let stderr = '';
-  host.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const pid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`host did not connect:\n${stderr}`)),
-      PHASE_TIMEOUT_MS,
-    );
-    host.stdout.on('data', (chunk: Buffer) => {
-      const match = /\{"openvpn":(\d+)\}/.exec(chunk.toString('utf8'));
-      if (match?.[1] === undefined) return;
-      clearTimeout(timer);
-      resolve(Number(match[1]));
-    });
-    host.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited (${code ?? signal ?? '?'}):\n${stderr}`));
-    });
-  });
-  const openvpn = identityOf(pid);
-  if (openvpn === undefined) throw new Error(`openvpn ${pid} of the host is not running`);
-  bed.watch(openvpn);
-
+  const { child: host, openvpn } = await startHost(bed, built, profileText, { management });
   const exited = once(host, 'exit');
   host.kill('SIGKILL');
   await exited;
