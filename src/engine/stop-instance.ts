@@ -8,13 +8,14 @@ import {
   take,
   timer,
   type Observable,
+  type ObservableInput,
   type SchedulerLike,
 } from 'rxjs';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { ProcessIdentity } from '../launcher/ownership-marker.js';
 import * as command from '../management/command.js';
 import { attachSession } from '../management/session.js';
-import { connectSocket } from '../management/socket.js';
+import { connectSocket, type SocketConnector } from '../management/socket.js';
 import type { ProcessTable } from '../process/instances-table.js';
 import type { OurInstance } from '../process/instances.js';
 import type { ProcessInfo } from '../process/process-info.js';
@@ -36,6 +37,10 @@ export interface StopInstanceDeps {
   readonly graces?: Readonly<Partial<Record<StopStepName, number>>>;
   /** Sends a signal; default `process.kill`. */
   readonly kill?: (pid: number, signal: NodeJS.Signals) => void;
+  /** Reaches the instance's management socket; default the Node connector. */
+  readonly connector?: SocketConnector;
+  /** Whether the instance still runs; default {@link isRunning} on the process table. */
+  readonly running?: (target: ProcessIdentity) => ObservableInput<boolean>;
 }
 
 /**
@@ -72,7 +77,9 @@ export function stopInstance$(
   const scheduler = deps.scheduler ?? asyncScheduler;
   const target = { pid: instance.pid, startTime: instance.startTime };
   const exited$ = timer(0, INSTANCE_POLL_MS, scheduler).pipe(
-    switchMap(() => defer(() => isRunning(deps.processTable, target))),
+    switchMap(() =>
+      defer(() => (deps.running ?? ((t) => isRunning(deps.processTable, t)))(target)),
+    ),
     filter((running) => !running),
     take(1),
     // Replayed to each step of the escalation; released (polling stops) when the stop ends.
@@ -83,7 +90,7 @@ export function stopInstance$(
     socketPath === undefined
       ? undefined
       : () =>
-          connectSocket({ kind: 'unix', path: socketPath }).pipe(
+          (deps.connector ?? connectSocket)({ kind: 'unix', path: socketPath }).pipe(
             switchMap((socket) => attachSession(socket, { scheduler })),
             switchMap((session) =>
               session.send(command.signal('SIGTERM')).pipe(finalize(() => session.close())),
