@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProcessTable, parseCmdline } from '../../src/process/instances-table.js';
+import {
+  PROCFS_LIST_CHUNK,
+  createProcessTable,
+  parseCmdline,
+} from '../../src/process/instances-table.js';
 
 const LIST_FAILED = { name: 'VpnError', code: 'PROCESS_LIST_FAILED' };
 
@@ -145,6 +149,29 @@ describe('the procfs process table', () => {
 });
 
 describe('the default listing on Linux', () => {
+  it('lists every process across the chunks it reads between event-loop turns', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rx-openvpn-proc-'));
+    try {
+      const count = PROCFS_LIST_CHUNK * 2 + 5;
+      const pids = Array.from({ length: count }, (_, i) => 100 + i);
+      for (const pid of pids) {
+        await mkdir(join(root, String(pid)));
+        await writeFile(join(root, String(pid), 'comm'), `proc${pid}\n`);
+        await writeFile(join(root, String(pid), 'cmdline'), `/bin/proc${pid}\0-x\0`);
+      }
+      const table = createProcessTable({ procRoot: root, platform: 'linux' });
+      const rows = [...(await table.list())].sort((a, b) => a.pid - b.pid);
+      expect(rows.map((row) => row.pid)).toEqual(pids);
+      expect(rows.at(-1)).toEqual({
+        pid: 100 + count - 1,
+        name: `proc${100 + count - 1}`,
+        cmd: `/bin/proc${100 + count - 1} -x`,
+      });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('reads names and command lines from procfs, skipping what is not a process', async () => {
     const root = await mkdtemp(join(tmpdir(), 'rx-openvpn-proc-'));
     try {
