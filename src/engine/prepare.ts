@@ -42,10 +42,11 @@ export interface PrepareContext {
 }
 
 /**
- * The start checks and set-up, in order: the binary, other openvpn instances (stale ones of
- * ours are stopped, a live or alien one refuses the start), leftovers of crashed runs, then a
- * fresh private directory with the profile and the management socket. Rejects with a
- * VpnError; whatever was created before a failure is removed.
+ * The start checks and set-up: the binary, other openvpn instances (stale ones of ours are
+ * stopped, a live or alien one refuses the start) and leftovers of crashed runs, while a fresh
+ * private directory with the profile and the management socket is made beside them; both are
+ * done before anything is spawned. Rejects with a VpnError; whatever was created before a
+ * failure is removed.
  */
 export async function prepareStart(context: PrepareContext): Promise<PreparedStart> {
   const { options, appId, logger } = context;
@@ -58,26 +59,24 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
   if (found._tag === 'Left') throw found.left;
   const openvpnPath = found.right;
 
-  await clearOtherInstances(context);
-  await sweepRuntimeDirs(appId, (owner) => isRunning(context.processTable, owner), {
-    ...(context.runtimeBase === undefined ? {} : { base: context.runtimeBase }),
-    logger,
-  });
-
-  const runtime = await createRuntimeDir(appId, context.engine, context.runtimeBase);
-  let listener: ManagementListener | undefined;
-  let cleaned: Promise<void> | undefined;
-  const cleanup = (): Promise<void> =>
-    (cleaned ??= (async () => {
-      await listener?.close().catch(() => undefined);
-      await runtime.remove();
-    })());
+  // The process scan is the slow part of a start; the directory does not wait for it. The
+  // sweep spares the new directory: its owner, this engine, is alive.
+  const checks = (async () => {
+    await clearOtherInstances(context);
+    await sweepRuntimeDirs(appId, (owner) => isRunning(context.processTable, owner), {
+      ...(context.runtimeBase === undefined ? {} : { base: context.runtimeBase }),
+      logger,
+    });
+  })();
+  const [checked, setUp] = await Promise.allSettled([checks, setUpRuntime(context)]);
+  if (checked.status === 'rejected') {
+    if (setUp.status === 'fulfilled') await setUp.value.cleanup();
+    throw checked.reason;
+  }
+  if (setUp.status === 'rejected') throw setUp.reason;
+  const { runtime, listener, cleanup } = setUp.value;
   try {
-    await writeFile(runtime.configPath, renderConfig(options.profile), { mode: 0o600 });
     const mode = options.management?.kind ?? 'dial-in';
-    if (mode === 'dial-in') {
-      listener = await listenManagement({ kind: 'unix', path: runtime.socketPath });
-    }
     const marker = ownershipMarker(appId, context.engine);
     if (marker._tag === 'Left') throw marker.left;
     const launched = buildLaunchCommand({
@@ -100,6 +99,33 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
     });
     if (launched._tag === 'Left') throw launched.left;
     return { launch: launched.right, runtime, listener, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+type RuntimeSetUp = Pick<PreparedStart, 'runtime' | 'listener'> & {
+  readonly cleanup: () => Promise<void>;
+};
+
+// The private directory, the profile in it and, in dial-in mode, the listening socket.
+async function setUpRuntime(context: PrepareContext): Promise<RuntimeSetUp> {
+  const { options, appId } = context;
+  const runtime = await createRuntimeDir(appId, context.engine, context.runtimeBase);
+  let listener: ManagementListener | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      await listener?.close().catch(() => undefined);
+      await runtime.remove();
+    })());
+  try {
+    await writeFile(runtime.configPath, renderConfig(options.profile), { mode: 0o600 });
+    if ((options.management?.kind ?? 'dial-in') === 'dial-in') {
+      listener = await listenManagement({ kind: 'unix', path: runtime.socketPath });
+    }
+    return { runtime, listener, cleanup };
   } catch (error) {
     await cleanup();
     throw error;
