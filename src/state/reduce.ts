@@ -14,6 +14,9 @@ import { isTerminal, type VpnState } from './vpn-state.js';
 /** Keeps `failure` as the session's cause, unless the recorded one says more. */
 const recordFailure = (state: OpenState, at: number, failure: VpnFailure | undefined): VpnState => {
   if (failure === undefined || state.phase === 'idle') return state;
+  // What openvpn says on its way out of a stop the consumer asked for ("SIGTERM received,
+  // process exiting") is the stop itself, not a cause to show.
+  if (state.phase === 'stopping' && state.requested) return state;
   const lastError = preferFailure(state.lastError, failure);
   return lastError === state.lastError ? state : { ...state, at, lastError };
 };

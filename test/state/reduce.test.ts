@@ -435,6 +435,16 @@ describe('reduce: unchanged and ignored events', () => {
     expect(reduce(connected, event)).toBe(connected);
   });
 
+  it('records no failure from the lines of an exit the consumer asked for', () => {
+    const stopping = reduce(connected, ev.stop(6000));
+    const lines = [
+      ev.stdout(6001, 'SIGTERM[hard,] received, process exiting'),
+      ev.stdout(6002, 'SIGTERM[soft,management-signal] received, process exiting'),
+      ev.fatal(6003, 'Exiting due to fatal error'),
+    ];
+    for (const line of lines) expect(reduce(stopping, line)).toBe(stopping);
+  });
+
   it('ignores openvpn states while stopping', () => {
     const stopping = reduce(connected, ev.stop(6000));
     expect(reduce(stopping, ev.state(6001, 'RECONNECTING', 'SIGUSR1'))).toBe(stopping);
