@@ -20,6 +20,7 @@ import {
   takeUntil,
   takeWhile,
   tap,
+  throwError,
   timeout,
   timer,
 } from 'rxjs';
@@ -248,8 +249,18 @@ export function runAttached(
       firstSession$.pipe(
         switchMap((session) => {
           leaving = true;
+          // openvpn may hang up before its reply is read: it is exiting, so the grace goes on.
           const managementSignal =
-            session === undefined ? undefined : () => session.send(command.signal('SIGTERM'));
+            session === undefined
+              ? undefined
+              : () =>
+                  session
+                    .send(command.signal('SIGTERM'))
+                    .pipe(
+                      catchError((error: unknown) =>
+                        isVpnError(error, 'MANAGEMENT_CLOSED') ? EMPTY : throwError(() => error),
+                      ),
+                    );
           const graces = {
             'management-signal': context.deadlines.managementMs,
             sigterm: context.deadlines.sigtermMs,
