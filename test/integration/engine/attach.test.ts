@@ -197,6 +197,24 @@ describe('attaching to an openvpn the engine did not start', () => {
   );
 
   it(
+    'escalates to SIGKILL when openvpn answers neither the management signal nor SIGTERM',
+    async () => {
+      const { openvpn, endpoint } = await startOpenvpn('unix');
+      const watched = attach({
+        endpoint,
+        stop: { managementMs: 500, sigtermMs: 500, sigkillMs: 5_000 },
+      });
+      await reach(watched, 'connected', connected);
+      // A stopped process reads no command and takes no SIGTERM; only SIGKILL ends it.
+      openvpn.pause();
+      watched.tunnel.stop();
+      await expect(watched.tunnel.done).resolves.toMatchObject({ phase: 'stopped' });
+      expect(isAlive(openvpn.pid)).toBe(false);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'fails with MANAGEMENT_AUTH_FAILED on a wrong management password',
     async () => {
       const { openvpn, endpoint } = await startOpenvpn('tcp');
