@@ -20,7 +20,6 @@ import {
   takeUntil,
   takeWhile,
   tap,
-  throwError,
   timeout,
   timer,
 } from 'rxjs';
@@ -38,11 +37,11 @@ import type {
 import { recordTranscript, type TranscriptLine } from '../management/transcript.js';
 import type { ProcessTable } from '../process/instances-table.js';
 import type { ProcessInfo } from '../process/process-info.js';
-import { processStopSteps } from '../process/process-stop-steps.js';
-import { stopEscalation, type StopProgress, type StopStep } from '../process/stop-escalation.js';
+import { stopEscalation, type StopProgress } from '../process/stop-escalation.js';
 import type { EngineEvent, OpenvpnStateChanged } from '../state/engine-event.js';
 import { vpnFailure } from '../state/vpn-failure.js';
 import type { StopDeadlines } from './engine-options.js';
+import { attachedStopSteps } from './attached-stop-steps.js';
 import { driveManagement, type DriverContext } from './management-driver.js';
 import { missedStates } from './missed-states.js';
 import { reachWithin } from './reach-management.js';
@@ -234,60 +233,22 @@ export function runAttached(
       take(1),
     );
     let denied = false;
-    const noteDenial = (step: StopStep): StopStep => ({
-      ...step,
-      act: () =>
-        defer(() => step.act() ?? EMPTY).pipe(
-          tap({
-            error: (error: unknown) => {
-              if (isVpnError(error, 'PERMISSION_DENIED')) denied = true;
-            },
-          }),
-        ),
-    });
     const escalation = (kind: StopKind): Observable<StopProgress> =>
       firstSession$.pipe(
         switchMap((session) => {
           leaving = true;
-          // openvpn may hang up before its reply is read: it is exiting, so the grace goes on.
-          const managementSignal =
-            session === undefined
-              ? undefined
-              : () =>
-                  session
-                    .send(command.signal('SIGTERM'))
-                    .pipe(
-                      catchError((error: unknown) =>
-                        isVpnError(error, 'MANAGEMENT_CLOSED') ? EMPTY : throwError(() => error),
-                      ),
-                    );
-          const graces = {
-            'management-signal': context.deadlines.managementMs,
-            sigterm: context.deadlines.sigtermMs,
-            sigkill: context.deadlines.sigkillMs,
-          };
-          const all: readonly StopStep[] =
-            target === undefined
-              ? managementSignal === undefined
-                ? []
-                : [
-                    {
-                      step: 'management-signal',
-                      act: managementSignal,
-                      graceMs: graces['management-signal'],
-                    },
-                  ]
-              : processStopSteps({
-                  target,
-                  ...(managementSignal === undefined ? {} : { managementSignal }),
-                  signalDeps: {
-                    processInfo: context.processInfo,
-                    ...(context.kill === undefined ? {} : { kill: context.kill }),
-                  },
-                  graces,
-                }).map(noteDenial);
-          const killOnly = all.filter((s) => s.step === 'sigkill');
-          const steps = kind === 'kill' && killOnly.length > 0 ? killOnly : all;
+          const steps = attachedStopSteps({
+            kind,
+            target,
+            managementSignal:
+              session === undefined ? undefined : () => session.send(command.signal('SIGTERM')),
+            signalDeps: {
+              processInfo: context.processInfo,
+              ...(context.kill === undefined ? {} : { kill: context.kill }),
+            },
+            deadlines: context.deadlines,
+            onDenied: () => (denied = true),
+          });
           return stopEscalation(gone$, steps, { scheduler, logger });
         }),
       );
