@@ -197,6 +197,42 @@ describe('attaching to an openvpn the engine did not start', () => {
   );
 
   it(
+    'releases a hold that openvpn entered while the link was down, once re-attached',
+    async () => {
+      const { openvpn, endpoint } = await startOpenvpn('tcp');
+      const link = faultyLink();
+      const watched = attach(
+        { endpoint, password: Secret.of(MANAGEMENT_PASSWORD), unreachableMs: PHASE_TIMEOUT_MS },
+        { connector: link.connector },
+      );
+      await reach(watched, 'connected', connected);
+      const before = watched.states.length;
+
+      link.block(true);
+      link.drop();
+      process.kill(openvpn.pid, 'SIGUSR1');
+      await waitFor(
+        () =>
+          /Need hold release from management interface/g.test(
+            openvpn.output().split('SIGUSR1').at(-1) ?? '',
+          ),
+        PHASE_TIMEOUT_MS,
+        openvpn.output,
+      );
+      link.block(false);
+      await reach(watched, 'connected again', () =>
+        watched.states.slice(before).some((s) => s.phase === 'connected'),
+      );
+      expect(watched.states.slice(before)[0]).toMatchObject({
+        phase: 'reconnecting',
+        rawReason: 'SIGUSR1',
+      });
+      expect(initCompleted(openvpn)).toBe(2);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'escalates to SIGKILL when openvpn answers neither the management signal nor SIGTERM',
     async () => {
       const { openvpn, endpoint } = await startOpenvpn('unix');
