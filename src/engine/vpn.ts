@@ -57,7 +57,7 @@ export interface Tunnel {
   readonly log$: Observable<LogRecord>;
   /** The tunnel device's counters, read with `status` while connected (latest replayed). */
   readonly tunTraffic$: Observable<TunTrafficSample>;
-  /** The openvpn process id, once spawned (replayed). */
+  /** The openvpn process id, once spawned, or as an attached openvpn reports it (replayed). */
   readonly pid$: Observable<number>;
   /** Asks for a stop; a `kill` (or a second request for one) skips to SIGKILL. */
   stop(kind?: StopKind): void;
