@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { firstValueFrom, of, throwError, type Observable } from 'rxjs';
+import { filter, firstValueFrom, of, throwError, type Observable } from 'rxjs';
 import { VpnError } from '../../src/core/errors.js';
-import { attachTunnel } from '../../src/engine/attach-tunnel.js';
+import { attachTunnel, attachedVpnState$ } from '../../src/engine/attach-tunnel.js';
 import type { AttachDeps } from '../../src/engine/attach-options.js';
 import type { ManagementSocket, SocketConnector } from '../../src/management/socket.js';
 import type { ProcessTable } from '../../src/process/instances-table.js';
@@ -133,6 +133,16 @@ describe('an attached tunnel', () => {
       detached: true,
     });
     expect(written(peer).slice(-2)).toEqual(['hold "off"', 'hold "release"']);
+    expect(peer.closedByClient).toBe(true);
+  });
+
+  it('as a cold stream, detaches when the last subscriber leaves', async () => {
+    const peer = peerOf();
+    const state$ = attachedVpnState$({ endpoint }, depsOf(peer, true));
+    await firstValueFrom(state$.pipe(filter((s) => s.phase === 'connected')));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written(peer)).toContain('hold "off"');
+    expect(written(peer)).not.toContain('signal "SIGTERM"');
     expect(peer.closedByClient).toBe(true);
   });
 
