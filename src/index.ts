@@ -9,11 +9,22 @@
 // Engine
 export { startTunnel, vpnState$, DEFAULT_STOP_DEADLINES, type Tunnel } from './engine/vpn.js';
 export {
+  createAttachController,
   createVpnController,
+  type AttachController,
+  type AttachControllerOptions,
   type ControllerOptions,
   type CrashRestartPolicy,
   type VpnController,
 } from './engine/controller.js';
+export { attachTunnel, attachedVpnState$, type AttachedTunnel } from './engine/attach-tunnel.js';
+export {
+  ATTACH_RETRY,
+  ATTACH_UNREACHABLE_MS,
+  checkAttachEndpoint,
+  type AttachDeps,
+  type AttachOptions,
+} from './engine/attach-options.js';
 export {
   BYTECOUNT_INTERVAL_S,
   DEFAULT_APP_ID,

@@ -2,9 +2,10 @@ import { parseArgs as parseNodeArgs } from 'node:util';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import { parseAppId, type AppId } from '../launcher/ownership-marker.js';
+import type { ManagementEndpoint } from '../management/socket.js';
 
 /** The commands of the `rx-openvpn` CLI. */
-export const COMMAND_NAMES = ['connect', 'demo', 'ps', 'stop'] as const;
+export const COMMAND_NAMES = ['connect', 'attach', 'demo', 'ps', 'stop'] as const;
 /** One of {@link COMMAND_NAMES}. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -30,6 +31,21 @@ export interface ConnectCommand {
   /** The privileged helper pkexec runs (`--pkexec-helper`), for `--launcher pkexec`. */
   readonly pkexecHelper: string | undefined;
   /** How many `-v` were given: 0 is warnings and errors only. */
+  readonly verbosity: number;
+  readonly transcriptPath: string | undefined;
+}
+
+/** `rx-openvpn attach <socket | host:port> [options]`: an openvpn someone else started. */
+export interface AttachCommand {
+  readonly kind: 'attach';
+  readonly endpoint: ManagementEndpoint;
+  /** The file openvpn's `--management` reads its password from (first line). */
+  readonly passwordFile: string | undefined;
+  /** Ctrl-C detaches and leaves openvpn running, instead of stopping it. */
+  readonly leaveRunning: boolean;
+  readonly json: boolean;
+  readonly stopTimeoutMs: number | undefined;
+  readonly authFile: string | undefined;
   readonly verbosity: number;
   readonly transcriptPath: string | undefined;
 }
@@ -69,7 +85,8 @@ export interface HelpCommand {
 }
 
 /** A command line that parsed. */
-export type CliCommand = ConnectCommand | DemoCommand | PsCommand | StopCommand | HelpCommand;
+export type CliCommand =
+  ConnectCommand | AttachCommand | DemoCommand | PsCommand | StopCommand | HelpCommand;
 
 /** A command line that did not parse; `message` says what to do instead. */
 export interface UsageError {
@@ -97,6 +114,15 @@ const OPTIONS = {
     verbose: { type: 'boolean', short: 'v' },
     transcript: { type: 'string' },
   },
+  attach: {
+    json: { type: 'boolean' },
+    'management-password-file': { type: 'string' },
+    'leave-running': { type: 'boolean' },
+    'stop-timeout': { type: 'string' },
+    'auth-file': { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    transcript: { type: 'string' },
+  },
   demo: {
     json: { type: 'boolean' },
     chaos: { type: 'boolean' },
@@ -114,6 +140,7 @@ const VALUE_NAMES: Readonly<Record<string, string>> = {
   openvpn: '<path>',
   'stop-timeout': '<ms>',
   'auth-file': '<file>',
+  'management-password-file': '<file>',
   'app-id': '<id>',
   launcher: '<direct|sudo|pkexec>',
   'pkexec-helper': '<path>',
@@ -306,6 +333,50 @@ const parseConnect = (options: ParsedOptions): Either<UsageError, ConnectCommand
   });
 };
 
+// `[::1]:7505` or `127.0.0.1:7505` is TCP; anything else names a unix socket. Whether a TCP
+// host is acceptable (loopback, with a password) is the engine's call.
+const TCP_ENDPOINT = /^(?:\[([0-9a-fA-F:.]+)\]|([^:/[\]]+)):(\d+)$/;
+
+const readEndpoint = (raw: string): Either<UsageError, ManagementEndpoint> => {
+  const tcp = TCP_ENDPOINT.exec(raw);
+  if (tcp === null) return right({ kind: 'unix', path: raw });
+  const [, v6, host, digits = ''] = tcp;
+  const port = Number(digits);
+  return port >= 1 && port <= 65_535
+    ? right({ kind: 'tcp', host: v6 ?? host ?? '', port })
+    : left(usage('attach', `the port in ${JSON.stringify(raw)} is not between 1 and 65535.`));
+};
+
+const parseAttach = (options: ParsedOptions): Either<UsageError, AttachCommand> => {
+  const [where, extra] = options.positionals;
+  if (where === undefined || where === '') {
+    return left(
+      usage(
+        'attach',
+        'attach needs the management endpoint: rx-openvpn attach <socket | 127.0.0.1:port>.',
+      ),
+    );
+  }
+  if (extra !== undefined) {
+    return left(usage('attach', `attach takes one endpoint, got also ${JSON.stringify(extra)}.`));
+  }
+  const endpoint = readEndpoint(where);
+  if (isLeft(endpoint)) return endpoint;
+  const stopTimeoutMs = readStopTimeout('attach', options);
+  if (isLeft(stopTimeoutMs)) return stopTimeoutMs;
+  return right({
+    kind: 'attach',
+    endpoint: endpoint.right,
+    passwordFile: options.strings.get('management-password-file'),
+    leaveRunning: flag(options, 'leave-running'),
+    json: flag(options, 'json'),
+    stopTimeoutMs: stopTimeoutMs.right,
+    authFile: options.strings.get('auth-file'),
+    verbosity: options.counts.get('verbose') ?? 0,
+    transcriptPath: options.strings.get('transcript'),
+  });
+};
+
 const parseDemo = (options: ParsedOptions): Either<UsageError, DemoCommand> => {
   const none = noPositionals('demo', options);
   if (isLeft(none)) return none;
@@ -349,7 +420,7 @@ const parseStop = (options: ParsedOptions): Either<UsageError, StopCommand> => {
 
 const PARSERS: {
   readonly [C in CommandName]: (options: ParsedOptions) => Either<UsageError, CliCommand>;
-} = { connect: parseConnect, demo: parseDemo, ps: parsePs, stop: parseStop };
+} = { connect: parseConnect, attach: parseAttach, demo: parseDemo, ps: parsePs, stop: parseStop };
 
 const parseHelp = (args: readonly string[]): Either<UsageError, HelpCommand> => {
   const [topic, extra] = args;

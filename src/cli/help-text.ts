@@ -6,6 +6,8 @@ Usage: rx-openvpn <command> [options]
 
 Commands:
   connect <profile.ovpn>  Start openvpn with a profile and follow it until Ctrl-C.
+  attach <endpoint>       Follow an openvpn that a service started, through its management
+                          interface (a unix socket, or 127.0.0.1:<port>).
   demo                    Connect to a throwaway OpenVPN server on this machine; no root needed.
   ps                      List running openvpn processes and who started them.
   stop                    Stop openvpn processes that this application left running.
@@ -35,6 +37,29 @@ Options:
                          pkexec (asks through polkit, runs --pkexec-helper).
   --pkexec-helper <path> With --launcher pkexec: the privileged helper that starts openvpn
                          (called as \`<helper> openvpn <args>\`, like bitmask-root).
+  -v, --verbose          More log on stderr; repeat (-vv) for openvpn's own log too.
+  --transcript <file>    Write the management conversation to <file>, secrets redacted.
+  -h, --help             Show this help.
+`;
+
+const ATTACH = `Usage: rx-openvpn attach <socket | 127.0.0.1:port> [options]
+
+Attaches to the management interface of an openvpn that a system service or a privileged
+helper started (with \`--management <socket> unix\` or \`--management 127.0.0.1 <port>
+<pw-file>\`, best with \`--management-hold\`), and shows its state like \`connect\` does. A
+dropped link is reached again. Ctrl-C stops openvpn and waits for it to exit; a second Ctrl-C
+kills it when this user may. Exit status: 0 after a requested stop or a detach, 1 when the
+tunnel failed or openvpn could not be reached, 2 for a command line that does not parse.
+
+Options:
+  --management-password-file <file>
+                         The management password, on the first line (openvpn's pw-file).
+                         Required over TCP, which only a loopback address may be.
+  --leave-running        Ctrl-C detaches and leaves openvpn running instead of stopping it.
+  --json                 Print one JSON object per state change instead (see the README).
+  --stop-timeout <ms>    Time from the stop request to SIGKILL, shared as for \`connect\`.
+  --auth-file <file>     Credentials, if openvpn asks for them: username on the first line,
+                         password on the second. Without it, they are asked on the terminal.
   -v, --verbose          More log on stderr; repeat (-vv) for openvpn's own log too.
   --transcript <file>    Write the management conversation to <file>, secrets redacted.
   -h, --help             Show this help.
@@ -84,6 +109,7 @@ Options:
 
 const TEXTS: Readonly<Record<CommandName, string>> = {
   connect: CONNECT,
+  attach: ATTACH,
   demo: DEMO,
   ps: PS,
   stop: STOP,

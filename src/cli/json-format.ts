@@ -70,6 +70,8 @@ export type JsonStateRecord =
       readonly at: number;
       readonly exitCode: number | null;
       readonly signal?: string;
+      /** The engine let go of an attached openvpn, which keeps running. */
+      readonly detached?: true;
     }
   | {
       readonly phase: 'failed';
@@ -119,6 +121,7 @@ export function toJsonRecord(state: VpnState): JsonStateRecord {
         at,
         exitCode: state.exitCode ?? null,
         ...(state.signal === undefined ? {} : { signal: state.signal }),
+        ...(state.detached === true ? { detached: true } : {}),
       };
     case 'failed':
       return {

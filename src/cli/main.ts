@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './commands/cli-io.js';
+import { runAttach } from './commands/attach.js';
 import { runConnect } from './commands/connect.js';
 import { runDemo } from './commands/demo.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './commands/exit-code.js';
@@ -28,6 +29,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
         return EXIT_OK;
       case 'connect':
         return await runConnect(command, io);
+      case 'attach':
+        return await runAttach(command, io);
       case 'demo':
         return await runDemo(command, io);
       case 'ps':

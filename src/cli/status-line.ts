@@ -54,6 +54,7 @@ const summaryOf = (state: VpnState): string => {
     case 'stopping':
       return state.requested ? 'stopping' : 'stopping: openvpn is exiting on its own';
     case 'stopped':
+      if (state.detached === true) return 'detached: openvpn keeps running';
       return state.signal === undefined
         ? `stopped (exit code ${state.exitCode ?? 'unknown'})`
         : `stopped (${sanitizeForTerminal(state.signal)})`;

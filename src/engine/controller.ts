@@ -17,6 +17,8 @@ import {
 } from 'rxjs';
 import type { Traffic } from '../state/traffic.js';
 import { idleState, isTerminal, type VpnState } from '../state/vpn-state.js';
+import type { AttachDeps, AttachOptions } from './attach-options.js';
+import { attachTunnel, type AttachedTunnel } from './attach-tunnel.js';
 import type { EngineDeps, EngineOptions } from './engine-options.js';
 import type { StopKind } from './tunnel.js';
 import type { LogRecord } from './tunnel-output.js';
@@ -67,9 +69,60 @@ export function createVpnController(
   deps: EngineDeps = {},
   controller: ControllerOptions = {},
 ): VpnController {
-  const now = deps.now ?? (() => Date.now());
   const begin = controller.startTunnel ?? startTunnel;
-  const run$ = new BehaviorSubject<Tunnel | undefined>(undefined);
+  return controlRuns(() => begin(options, deps), deps.now ?? (() => Date.now()), controller)
+    .controller;
+}
+
+/** A controller over {@link attachTunnel}; `detach` lets go of the live run's openvpn. */
+export interface AttachController extends VpnController {
+  /** Detaches the live run, leaving openvpn running; resolves with its final state. */
+  detach(): Promise<VpnState>;
+}
+
+/** How an attach controller runs; a test may pass a fake `attachTunnel`. */
+export interface AttachControllerOptions extends Omit<ControllerOptions, 'startTunnel'> {
+  readonly attachTunnel?: (options: AttachOptions, deps: AttachDeps) => AttachedTunnel;
+}
+
+/**
+ * A controller over {@link attachTunnel}, for an openvpn that a helper or a service runs:
+ * `start` attaches, `stop` stops openvpn, `detach` leaves it running. With
+ * `restartAfterCrash`, a run that ended because openvpn exited attaches again after the delay
+ * (a service that restarts openvpn brings it back).
+ */
+export function createAttachController(
+  options: AttachOptions,
+  deps: AttachDeps = {},
+  controller: AttachControllerOptions = {},
+): AttachController {
+  const begin = controller.attachTunnel ?? attachTunnel;
+  const runs = controlRuns(() => begin(options, deps), deps.now ?? (() => Date.now()), controller);
+  return {
+    ...runs.controller,
+    detach: async () => {
+      runs.cancelRestart();
+      const tunnel = runs.current();
+      if (tunnel === undefined) return runs.latest();
+      tunnel.detach();
+      return tunnel.done;
+    },
+  };
+}
+
+/** The runs behind a controller: each `start` calls `begin`, `state$` follows the live run. */
+function controlRuns<T extends Tunnel>(
+  begin: () => T,
+  now: () => number,
+  controller: Omit<ControllerOptions, 'startTunnel'>,
+): {
+  readonly controller: VpnController;
+  readonly current: () => T | undefined;
+  readonly latest: () => VpnState;
+  /** Cancels a pending restart after a crash, as a stop does. */
+  readonly cancelRestart: () => void;
+} {
+  const run$ = new BehaviorSubject<T | undefined>(undefined);
   const stopRequested$ = new Subject<void>();
   let latest: VpnState = idleState(now());
 
@@ -82,14 +135,14 @@ export function createVpnController(
   // Keeps `latest` current even while nobody watches.
   state$.subscribe();
 
-  const live = (): Tunnel | undefined => {
+  const live = (): T | undefined => {
     const tunnel = run$.value;
     return tunnel !== undefined && !isTerminal(latest) ? tunnel : undefined;
   };
 
   const start = (): void => {
     if (live() !== undefined) return;
-    run$.next(begin(options, deps));
+    run$.next(begin());
   };
 
   const policy = controller.restartAfterCrash;
@@ -123,14 +176,19 @@ export function createVpnController(
   };
 
   return {
-    state$,
-    traffic$: run$.pipe(switchMap((tunnel) => tunnel?.traffic$ ?? EMPTY)),
-    log$: run$.pipe(switchMap((tunnel) => tunnel?.log$ ?? EMPTY)),
-    start,
-    stop,
-    restart: async () => {
-      await stop();
-      run$.next(begin(options, deps));
+    controller: {
+      state$,
+      traffic$: run$.pipe(switchMap((tunnel) => tunnel?.traffic$ ?? EMPTY)),
+      log$: run$.pipe(switchMap((tunnel) => tunnel?.log$ ?? EMPTY)),
+      start,
+      stop,
+      restart: async () => {
+        await stop();
+        run$.next(begin());
+      },
     },
+    current: live,
+    latest: () => latest,
+    cancelRestart: () => stopRequested$.next(),
   };
 }

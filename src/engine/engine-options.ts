@@ -29,7 +29,8 @@ export interface StopDeadlines {
  * a unix socket in its private directory and openvpn connects (`--management-client`), so
  * openvpn ends itself when the engine dies. `listen`: openvpn listens on a unix socket in the
  * engine's directory and the engine connects with retry; use it when a privileged helper
- * starts openvpn and may outlive the engine.
+ * starts openvpn and may outlive the engine. For an openvpn the engine does not start at all
+ * (a system service), see `attachTunnel`.
  */
 export type ManagementMode = { readonly kind: 'dial-in' } | { readonly kind: 'listen' };
 

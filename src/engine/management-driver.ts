@@ -4,6 +4,7 @@ import {
   exhaustMap,
   concat,
   filter,
+  from,
   ignoreElements,
   map,
   merge,
@@ -45,7 +46,14 @@ export interface DriverContext {
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
+  /**
+   * Which entries of the `state on all` history to report; by default only the last (the
+   * current state). A re-attaching engine passes the ones it has missed.
+   */
+  readonly reconcile?: (history: readonly StateEntry[]) => readonly StateEntry[];
 }
+
+const currentOnly = (history: readonly StateEntry[]): readonly StateEntry[] => history.slice(-1);
 
 const event = (e: EngineEvent): TunnelOutput => ({ channel: 'event', event: e });
 
@@ -91,10 +99,11 @@ export function driveManagement(
 
   const setup$ = merge(
     session.send(command.stateRealtimeWithHistoryWith(parseStateHistory)).pipe(
-      mergeMap((entries) => {
-        const current = entries.at(-1);
-        return current === undefined ? EMPTY : of(event(stateChanged(current, now())));
-      }),
+      mergeMap((entries) =>
+        from((context.reconcile ?? currentOnly)(entries)).pipe(
+          map((entry) => event(stateChanged(entry, now()))),
+        ),
+      ),
       tolerate('state on all'),
     ),
     session

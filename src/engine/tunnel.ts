@@ -6,7 +6,6 @@ import {
   catchError,
   concat,
   defer,
-  filter,
   finalize,
   from,
   ignoreElements,
@@ -49,6 +48,7 @@ import type { ProxyPolicy, RemotePolicy } from './connection-policies.js';
 import type { CredentialsProvider } from './credentials.js';
 import type { StopDeadlines } from './engine-options.js';
 import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
+import { stopOnRequest } from './stop-requests.js';
 import { driveManagement } from './management-driver.js';
 import type { PreparedStart } from './prepare.js';
 import type { TunnelOutput } from './tunnel-output.js';
@@ -228,28 +228,12 @@ export function runTunnel(
       stop$.pipe(map((kind) => ({ kind, requested: true }))),
       internalStop$.pipe(map((kind) => ({ kind, requested: false }))),
     );
-    const stopping$ = stopRequests$.pipe(
-      take(1),
-      switchMap((first) => {
-        const requested$ = first.requested
-          ? of(event({ kind: 'StopRequested', at: now() }))
-          : EMPTY;
-        // A second request for a kill replaces the ladder with SIGKILL alone.
-        const escalate = (kind: StopKind): Observable<TunnelOutput> =>
-          escalation(kind).pipe(mergeMap(toStopOutput));
-        return concat(
-          requested$,
-          merge(
-            escalate(first.kind),
-            stop$.pipe(
-              filter((k) => k === 'kill'),
-              take(1),
-            ),
-          ).pipe(switchMap((x) => (typeof x === 'string' ? escalate('kill') : of(x)))),
-        );
-      }),
-      takeUntil(exited$),
-    );
+    const stopping$ = stopOnRequest(
+      stopRequests$,
+      stop$,
+      (kind) => escalation(kind).pipe(mergeMap(toStopOutput)),
+      now,
+    ).pipe(takeUntil(exited$));
 
     // A stop asked for before the spawn waits for it; a failed spawn ends it via exited$.
     const escalation = (kind: StopKind): Observable<StopProgress> =>

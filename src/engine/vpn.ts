@@ -1,7 +1,6 @@
 import {
   Observable,
   ReplaySubject,
-  Subject,
   asyncScheduler,
   catchError,
   endWith,
@@ -10,24 +9,19 @@ import {
   takeUntil,
   concat,
   defer,
-  filter,
   ignoreElements,
   map,
   of,
-  scan,
   share,
   switchMap,
-  type Subscription,
 } from 'rxjs';
 import { isVpnError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { procfsProcessInfo } from '../process/process-info.js';
 import { createProcessTable } from '../process/instances-table.js';
-import type { EngineEvent } from '../state/engine-event.js';
-import { addByteCount, emptyTraffic, type Traffic } from '../state/traffic.js';
+import type { Traffic } from '../state/traffic.js';
 import { vpnFailure } from '../state/vpn-failure.js';
-import { toVpnState$ } from '../state/vpn-state-stream.js';
-import { idleState, type VpnState } from '../state/vpn-state.js';
+import type { VpnState } from '../state/vpn-state.js';
 import {
   BYTECOUNT_INTERVAL_S,
   DEFAULT_APP_ID,
@@ -37,6 +31,7 @@ import {
 } from './engine-options.js';
 import { hostSignalGuard } from './host-signals.js';
 import { installExitHook } from './live-tunnels.js';
+import { tunnelHandle } from './tunnel-handle.js';
 import { prepareStart } from './prepare.js';
 import { runTunnel, type StopKind } from './tunnel.js';
 import type { LogRecord, TunTrafficSample, TunnelOutput } from './tunnel-output.js';
@@ -63,7 +58,7 @@ export interface Tunnel {
   readonly log$: Observable<LogRecord>;
   /** The tunnel device's counters, read with `status` while connected (latest replayed). */
   readonly tunTraffic$: Observable<TunTrafficSample>;
-  /** The openvpn process id, once spawned (replayed). */
+  /** The openvpn process id, once spawned, or as an attached openvpn reports it (replayed). */
   readonly pid$: Observable<number>;
   /** Asks for a stop; a `kill` (or a second request for one) skips to SIGKILL. */
   stop(kind?: StopKind): void;
@@ -161,70 +156,15 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   );
   const output$ = merge(run$, earlyStop$).pipe(share());
 
-  const event$ = output$.pipe(
-    filter((o): o is Extract<TunnelOutput, { channel: 'event' }> => o.channel === 'event'),
-    map((o): EngineEvent => o.event),
-  );
-  const state$ = toVpnState$(event$, idleState(now()));
-  const traffic$ = new ReplaySubject<Traffic>(1);
-  const log$ = new Subject<LogRecord>();
-  const pid$ = new ReplaySubject<number>(1);
-  const tunTraffic$ = new ReplaySubject<TunTrafficSample>(1);
-
-  const subscriptions: Subscription[] = [];
-  const done = new Promise<VpnState>((resolve) => {
-    let last: VpnState = idleState(now());
-    subscriptions.push(state$.subscribe((state) => (last = state)));
-    subscriptions.push(
-      output$
-        .pipe(
-          filter((o) => o.channel === 'traffic'),
-          scan((traffic, sample) => addByteCount(traffic, sample), emptyTraffic),
-        )
-        .subscribe(traffic$),
-    );
-    subscriptions.push(
-      output$.pipe(filter((o): o is LogRecord => o.channel === 'log')).subscribe(log$),
-    );
-    subscriptions.push(
-      output$
-        .pipe(filter((o): o is TunTrafficSample => o.channel === 'tun'))
-        .subscribe(tunTraffic$),
-    );
-    subscriptions.push(
-      event$
-        .pipe(
-          filter((e) => e.kind === 'ProcessSpawned'),
-          map((e) => e.pid),
-        )
-        .subscribe(pid$),
-    );
-    // The tunnel runs until openvpn is gone, whoever watches its state.
-    subscriptions.push(
-      output$.subscribe({
-        complete: () => resolve(last),
-        error: () => resolve(last),
-      }),
-    );
-  });
-
   const stop = (kind: StopKind = 'graceful'): void => {
     stopRequested = true;
     stop$.next(kind);
   };
+  const tunnel = tunnelHandle(output$, now, stop);
   if (options.stopOnHostSignals !== false) {
-    (deps.hostSignalGuard ?? hostSignalGuard()).guard({ stop, done, logger });
+    (deps.hostSignalGuard ?? hostSignalGuard()).guard({ stop, done: tunnel.done, logger });
   }
-
-  return {
-    state$,
-    traffic$: traffic$.asObservable(),
-    log$: log$.asObservable(),
-    pid$: pid$.asObservable(),
-    tunTraffic$: tunTraffic$.asObservable(),
-    stop,
-    done,
-  };
+  return tunnel;
 }
 
 /**

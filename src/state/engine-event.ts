@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/errors.js';
 import type { StdoutEvent } from '../process/stdout-event.js';
 import type { VpnFailure } from './vpn-failure.js';
 
@@ -14,6 +15,12 @@ export interface StartRequested extends Timed {
 /** The openvpn process is running. */
 export interface ProcessSpawned extends Timed {
   readonly kind: 'ProcessSpawned';
+  readonly pid: number;
+}
+
+/** An openvpn the engine attached to, not spawned, told its pid (management `pid`). */
+export interface PidReported extends Timed {
+  readonly kind: 'PidReported';
   readonly pid: number;
 }
 
@@ -101,12 +108,29 @@ export interface StopFailed extends Timed {
   readonly kind: 'StopFailed';
   readonly message: string;
   readonly pid?: number;
+  /** `PERMISSION_DENIED` when openvpn was not ours to signal; `STOP_FAILED` otherwise. */
+  readonly code?: Extract<ErrorCode, 'STOP_FAILED' | 'PERMISSION_DENIED'>;
+}
+
+/**
+ * An attached openvpn can no longer be reached over management, and is taken for gone:
+ * reconnecting was refused past the deadline, and its pid could not be watched.
+ */
+export interface OpenvpnLost extends Timed {
+  readonly kind: 'OpenvpnLost';
+  readonly error: VpnFailure;
+}
+
+/** The consumer let go of an attached openvpn, which keeps running. */
+export interface EngineDetached extends Timed {
+  readonly kind: 'EngineDetached';
 }
 
 /** Everything the engine tells the reducer, as past-tense tagged values. */
 export type EngineEvent =
   | StartRequested
   | ProcessSpawned
+  | PidReported
   | ManagementAttached
   | ManagementDetached
   | HoldEntered
@@ -119,7 +143,9 @@ export type EngineEvent =
   | ProcessExited
   | StartFailed
   | StartCancelled
-  | StopFailed;
+  | StopFailed
+  | OpenvpnLost
+  | EngineDetached;
 
 /** The `kind` of every {@link EngineEvent}. */
 export type EngineEventKind = EngineEvent['kind'];

@@ -1,4 +1,4 @@
-import type { EngineEvent, ProcessExited } from './engine-event.js';
+import type { EngineEvent, OpenvpnLost, ProcessExited } from './engine-event.js';
 import { failureOfFatal, failureOfPasswordType, failureOfStdout } from './failure-cause.js';
 import {
   carried,
@@ -51,10 +51,19 @@ const onExit = (state: OpenState, event: ProcessExited): VpnState => {
   return { phase: 'failed', at: event.at, error };
 };
 
+// An attached openvpn that vanished: after a requested stop that is the stop; after openvpn
+// announced its own exit, the cause it gave; otherwise the link loss itself.
+const onLost = (state: OpenState, event: OpenvpnLost): VpnState => {
+  if (state.phase === 'stopping' && state.requested) return { phase: 'stopped', at: event.at };
+  const cause = state.phase === 'stopping' ? (state.lastError ?? event.error) : event.error;
+  return { phase: 'failed', at: event.at, error: cause };
+};
+
 const transition = (state: OpenState, event: EngineEvent): VpnState => {
   switch (event.kind) {
     case 'StartRequested':
     case 'ProcessSpawned':
+    case 'PidReported':
       return state.phase === 'idle' ? { phase: 'starting', at: event.at } : state;
     case 'ManagementAttached':
     case 'ManagementDetached':
@@ -88,8 +97,12 @@ const transition = (state: OpenState, event: EngineEvent): VpnState => {
       return {
         phase: 'failed',
         at: event.at,
-        error: vpnFailure('STOP_FAILED', event.message, { pid: event.pid }),
+        error: vpnFailure(event.code ?? 'STOP_FAILED', event.message, { pid: event.pid }),
       };
+    case 'OpenvpnLost':
+      return onLost(state, event);
+    case 'EngineDetached':
+      return { phase: 'stopped', at: event.at, detached: true };
     default:
       return state;
   }

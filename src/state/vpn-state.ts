@@ -107,11 +107,15 @@ export interface StoppingState extends Live {
   readonly rawReason?: string;
 }
 
-/** The process exited after a requested stop. Terminal. */
+/**
+ * The process exited after a requested stop, or the engine let go of an attached openvpn that
+ * keeps running (`detached`). Terminal.
+ */
 export interface StoppedState extends Stamped {
   readonly phase: 'stopped';
   readonly exitCode?: number;
   readonly signal?: string;
+  readonly detached?: true;
 }
 
 /** The session ended in a failure. Terminal. */

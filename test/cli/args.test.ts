@@ -208,16 +208,81 @@ describe('parseCliArgs: help', () => {
 
   it('says what to do when no command is given or it is unknown', () => {
     expect(refused().message).toBe(
-      'say what to do: rx-openvpn <connect|demo|ps|stop> [options]. ' +
+      'say what to do: rx-openvpn <connect|attach|demo|ps|stop> [options]. ' +
         'Run `rx-openvpn --help` for an overview.',
     );
     expect(refused('start')).toEqual({
       kind: 'UsageError',
       command: undefined,
       message:
-        'unknown command "start": use one of connect, demo, ps, stop. ' +
+        'unknown command "start": use one of connect, attach, demo, ps, stop. ' +
         'Run `rx-openvpn --help` for an overview.',
     });
+  });
+});
+
+describe('parseCliArgs: attach', () => {
+  it('takes a unix socket path, with the defaults', () => {
+    expect(parsed('attach', '/run/openvpn/client.sock')).toEqual({
+      kind: 'attach',
+      endpoint: { kind: 'unix', path: '/run/openvpn/client.sock' },
+      passwordFile: undefined,
+      leaveRunning: false,
+      json: false,
+      stopTimeoutMs: undefined,
+      authFile: undefined,
+      verbosity: 0,
+      transcriptPath: undefined,
+    });
+  });
+
+  it('takes host:port as TCP, with every option', () => {
+    expect(
+      parsed(
+        'attach',
+        '127.0.0.1:7505',
+        '--management-password-file',
+        'mgmt.pw',
+        '--leave-running',
+        '--json',
+        '--stop-timeout',
+        '4000',
+        '--auth-file',
+        'creds.txt',
+        '-v',
+        '--transcript',
+        'mgmt.log',
+      ),
+    ).toEqual({
+      kind: 'attach',
+      endpoint: { kind: 'tcp', host: '127.0.0.1', port: 7505 },
+      passwordFile: 'mgmt.pw',
+      leaveRunning: true,
+      json: true,
+      stopTimeoutMs: 4000,
+      authFile: 'creds.txt',
+      verbosity: 1,
+      transcriptPath: 'mgmt.log',
+    });
+  });
+
+  it('reads a bracketed IPv6 address, and leaves a relative socket path a path', () => {
+    expect(parsed('attach', '[::1]:7505')).toMatchObject({
+      endpoint: { kind: 'tcp', host: '::1', port: 7505 },
+    });
+    expect(parsed('attach', 'mgmt.sock')).toMatchObject({
+      endpoint: { kind: 'unix', path: 'mgmt.sock' },
+    });
+  });
+
+  it('refuses a missing endpoint, a second one and a port out of range', () => {
+    expect(refused('attach').message).toMatch(/attach needs the management endpoint/);
+    expect(refused('attach', 'a.sock', 'b.sock').message).toMatch(/one endpoint/);
+    expect(refused('attach', '127.0.0.1:70000').message).toMatch(/not between 1 and 65535/);
+  });
+
+  it('has no --app-id: the attached openvpn is not one this application starts', () => {
+    expect(refused('attach', 'a.sock', '--app-id', 'x').message).toMatch(/no option --app-id/);
   });
 });
 

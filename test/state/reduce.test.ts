@@ -17,6 +17,11 @@ const statesOf = (events: readonly EngineEvent[], from: VpnState = IDLE): VpnSta
   return states;
 };
 
+const UNREACHABLE = {
+  code: 'MANAGEMENT_UNREACHABLE',
+  message: 'unreachable for 15000 ms',
+} as const;
+
 const finalState = (events: readonly EngineEvent[], from: VpnState = IDLE): VpnState =>
   statesOf(events, from).at(-1) ?? from;
 
@@ -314,6 +319,59 @@ describe('reduce: stopping and exits', () => {
         at: 9000,
         error: { code: 'STOP_FAILED', message: 'openvpn survived SIGKILL', details: { pid: 7 } },
       },
+    ],
+    [
+      'a stop refused for want of permission fails with PERMISSION_DENIED',
+      [
+        ev.stop(6000),
+        {
+          kind: 'StopFailed',
+          at: 9000,
+          message: 'openvpn is not ours to signal',
+          pid: 7,
+          code: 'PERMISSION_DENIED',
+        },
+      ],
+      {
+        phase: 'failed',
+        at: 9000,
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: 'openvpn is not ours to signal',
+          details: { pid: 7 },
+        },
+      },
+    ],
+    [
+      'an attached openvpn lost while connected fails with the link loss',
+      [{ kind: 'OpenvpnLost', at: 7000, error: UNREACHABLE }],
+      { phase: 'failed', at: 7000, error: UNREACHABLE },
+    ],
+    [
+      'an attached openvpn lost after a stop request is stopped',
+      [ev.stop(6000), { kind: 'OpenvpnLost', at: 7000, error: UNREACHABLE }],
+      { phase: 'stopped', at: 7000 },
+    ],
+    [
+      'an attached openvpn lost after it announced its exit fails with the cause it gave',
+      [
+        ev.state(6000, 'EXITING', 'auth-failure'),
+        { kind: 'OpenvpnLost', at: 7000, error: UNREACHABLE },
+      ],
+      {
+        phase: 'failed',
+        at: 7000,
+        error: {
+          code: 'AUTH_FAILED',
+          message: 'The server rejected the username or password.',
+          details: { credential: 'Auth' },
+        },
+      },
+    ],
+    [
+      'detaching from an attached openvpn is a stop that leaves it running',
+      [{ kind: 'EngineDetached', at: 7000 }],
+      { phase: 'stopped', at: 7000, detached: true },
     ],
   ])('%s', (_title, events, expected) => {
     expect(finalState(events, connected)).toEqual(expected);

@@ -122,7 +122,7 @@ export async function runConnect(
 }
 
 /** A transcript file: one line per management line, `<ISO time> <-|-> <text>`, mode 0600. */
-function openTranscript(path: string): {
+export function openTranscript(path: string): {
   readonly record: (line: TranscriptLine) => void;
   readonly close: () => Promise<void>;
 } {

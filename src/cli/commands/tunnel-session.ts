@@ -19,9 +19,15 @@ export const STATUS_TICK_MS = 1_000;
 /** What the engine needs that `connect` and `demo` decide; the session adds the rest. */
 export type SessionEngineOptions = Omit<EngineOptions, 'credentials' | 'logger' | 'scheduler'>;
 
-/** Options of {@link runTunnelSession}. */
-export interface TunnelSessionOptions {
-  readonly engine: SessionEngineOptions;
+/** What the session adds to the command's engine options. */
+export type SessionAdditions = Pick<EngineOptions, 'credentials' | 'logger' | 'scheduler'>;
+
+/**
+ * Options of {@link runTunnelSession}. `O` is what the command decides: the options of
+ * `startTunnel` (connect, demo) or of `attachTunnel` (attach), without the session's additions.
+ */
+export interface TunnelSessionOptions<O = SessionEngineOptions> {
+  readonly engine: O;
   readonly authFile: AuthFileCredentials | undefined;
   readonly io: CliIo;
   readonly console: CliConsole;
@@ -29,8 +35,8 @@ export interface TunnelSessionOptions {
   /** Stops the command asks for itself (`demo --duration`). */
   readonly stop$?: Observable<StopKind>;
   readonly scheduler: SchedulerLike;
-  /** `startTunnel` of src/engine/vpn.ts, or a fake. */
-  readonly startTunnel: (options: EngineOptions) => Tunnel;
+  /** `startTunnel` of src/engine/vpn.ts (or `attachTunnel`), or a fake. */
+  readonly startTunnel: (options: O & SessionAdditions) => Tunnel;
 }
 
 /** 0 after a requested stop (`stopped`), 1 after `failed`. */
@@ -46,7 +52,9 @@ const promptsPossible = (io: CliIo): boolean => io.stdin.isTTY === true && io.st
  * kills). Resolves with the exit code once openvpn is gone; a failure's message goes to
  * stderr.
  */
-export async function runTunnelSession(options: TunnelSessionOptions): Promise<number> {
+export async function runTunnelSession<O = SessionEngineOptions>(
+  options: TunnelSessionOptions<O>,
+): Promise<number> {
   const { io, console: cli, interrupts, scheduler } = options;
   const { view, logger } = cli;
   const terminal = promptsPossible(io)
