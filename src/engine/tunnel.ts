@@ -51,6 +51,7 @@ import type { StopDeadlines } from './engine-options.js';
 import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
 import { driveManagement } from './management-driver.js';
 import type { PreparedStart } from './prepare.js';
+import { watchProxyRefusal } from './proxy-refusal.js';
 import type { TunnelOutput } from './tunnel-output.js';
 
 /** Lines of stderr kept to tell a launcher's refusal from openvpn's own exit. */
@@ -227,6 +228,17 @@ export function runTunnel(
       }),
     );
 
+    // openvpn retries a login the HTTP proxy refused for good: the start fails instead.
+    const proxyRefused$ = process$.pipe(
+      mergeMap((e) => (e.kind === 'StdoutLine' ? of(e.line) : EMPTY)),
+      watchProxyRefusal(),
+      map((error) => {
+        internalStop$.next('graceful');
+        return event({ kind: 'StartFailed', at: now(), error });
+      }),
+      takeUntil(exited$),
+    );
+
     const stopRequests$ = merge(
       stop$.pipe(map((kind) => ({ kind, requested: true }))),
       internalStop$.pipe(map((kind) => ({ kind, requested: false }))),
@@ -295,7 +307,7 @@ export function runTunnel(
     };
 
     return concat(
-      merge(processOutput$, managementOutput$, stopping$).pipe(
+      merge(processOutput$, managementOutput$, proxyRefused$, stopping$).pipe(
         takeWhile((o) => !(o.channel === 'event' && o.event.kind === 'ProcessExited'), true),
       ),
       defer(() => from(prepared.cleanup())).pipe(ignoreElements()),
