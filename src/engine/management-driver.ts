@@ -186,6 +186,13 @@ function translate(n: Notification, now: () => number): Observable<TunnelOutput>
               kind: 'PasswordVerificationFailed',
               at: now(),
               type: n.authType ?? n.reason ?? 'Auth',
+              // The stdout AUTH_FAILED line carries the same reason; whichever comes first is
+              // kept, so both must. A CRV1 challenge is a question, not a reason.
+              ...(n.authType === undefined ||
+              n.reason === undefined ||
+              n.dynamicChallenge !== undefined
+                ? {}
+                : { reason: n.reason }),
             }),
           )
         : EMPTY;

@@ -19,6 +19,14 @@ import { createRuntimeDir, sweepRuntimeDirs, type RuntimeDir } from './runtime-d
 import { isRunning, stopInstance$ } from './stop-instance.js';
 
 /** Everything a tunnel needs once the start checks passed. */
+/**
+ * The pending-login methods announced to the server (`IV_SSO`, management-notes
+ * "client-pending-auth"): a server checks it before it holds a login with `CR_TEXT`,
+ * `WEB_AUTH` or `OPEN_URL`. A credentials provider answers all three as prompts. Given after
+ * `--config`, so it replaces a profile's own `setenv IV_SSO`.
+ */
+export const PENDING_AUTH_METHODS = 'crtext,webauth,openurl';
+
 export interface PreparedStart {
   readonly launch: LaunchCommand;
   readonly runtime: RuntimeDir;
@@ -93,6 +101,7 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
         '--management-query-passwords',
         ...(options.remotePolicy === undefined ? [] : ['--management-query-remote']),
         ...(options.proxyPolicy === undefined ? [] : ['--management-query-proxy']),
+        ...(options.credentials === undefined ? [] : ['--setenv', 'IV_SSO', PENDING_AUTH_METHODS]),
         ...markerArgs(marker.right),
       ],
       launcher: options.launcher ?? { kind: 'direct' },
