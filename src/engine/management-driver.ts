@@ -45,6 +45,8 @@ export interface DriverContext {
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
+  /** The username of a username-only `<auth-user-pass>` block (`PromptContext.profileUsername`). */
+  readonly profileUsername?: string;
 }
 
 const event = (e: EngineEvent): TunnelOutput => ({ channel: 'event', event: e });
@@ -130,6 +132,7 @@ export function driveManagement(
     logger,
     now,
     ...(context.promptTimeoutMs === undefined ? {} : { promptTimeoutMs: context.promptTimeoutMs }),
+    ...(context.profileUsername === undefined ? {} : { profileUsername: context.profileUsername }),
   });
   const queries$ = answerConnectionQueries(
     session,

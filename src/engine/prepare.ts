@@ -8,7 +8,7 @@ import { findOpenvpn } from '../launcher/find-openvpn.js';
 import type { LaunchCommand } from '../launcher/launch-command.js';
 import { markerArgs, ownershipMarker, type ProcessIdentity } from '../launcher/ownership-marker.js';
 import { listenManagement, type ManagementListener } from '../management/socket.js';
-import { renderConfig } from '../profile/render-config.js';
+import { renderEngineConfig } from '../profile/inline-username.js';
 import { discoverInstances, type OurInstance } from '../process/instances.js';
 import { planStart } from '../process/instances-plan.js';
 import type { ProcessTable } from '../process/instances-table.js';
@@ -81,7 +81,7 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
       await runtime.remove();
     })());
   try {
-    await writeFile(runtime.configPath, renderConfig(options.profile), { mode: 0o600 });
+    await writeFile(runtime.configPath, renderEngineConfig(options.profile), { mode: 0o600 });
     const mode = options.management?.kind ?? 'dial-in';
     if (mode === 'dial-in') {
       listener = await listenManagement({ kind: 'unix', path: runtime.socketPath });

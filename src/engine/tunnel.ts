@@ -68,6 +68,8 @@ export interface TunnelContext {
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
+  /** The username of a username-only `<auth-user-pass>` block (see prompt-answers). */
+  readonly profileUsername?: string;
   readonly bytecountIntervalS: number;
   readonly statusPollMs?: number;
   readonly transcript?: (line: TranscriptLine) => void;

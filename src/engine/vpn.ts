@@ -23,6 +23,7 @@ import { isVpnError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { procfsProcessInfo } from '../process/process-info.js';
 import { createProcessTable } from '../process/instances-table.js';
+import { inlineUsername } from '../profile/inline-username.js';
 import type { EngineEvent } from '../state/engine-event.js';
 import { addByteCount, emptyTraffic, type Traffic } from '../state/traffic.js';
 import { vpnFailure } from '../state/vpn-failure.js';
@@ -81,6 +82,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   const now = deps.now ?? (() => scheduler.now());
   const processInfo = deps.processInfo ?? procfsProcessInfo();
   const processTable = deps.processTable ?? createProcessTable();
+  const profileUsername = inlineUsername(options.profile);
   const stop$ = new ReplaySubject<StopKind>();
   let stopRequested = false;
   installExitHook();
@@ -128,6 +130,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                 ...(options.promptTimeoutMs === undefined
                   ? {}
                   : { promptTimeoutMs: options.promptTimeoutMs }),
+                ...(profileUsername === undefined ? {} : { profileUsername }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
                 spawner: deps.spawner,
                 ...(deps.connector === undefined ? {} : { connector: deps.connector }),
