@@ -1,4 +1,3 @@
-import { filter, map, scan, take, type OperatorFunction } from 'rxjs';
 import { vpnFailure, type VpnFailure } from '../state/vpn-failure.js';
 
 // openvpn's stdout lines around a proxy login (proxy.c, verb 3 and up): the request that
@@ -28,20 +27,22 @@ export const proxyCredentialsRefused = (): VpnFailure =>
   );
 
 /**
- * Watches openvpn's stdout for an HTTP proxy that answers 407 to the credentials it was sent,
- * and emits that failure once. openvpn 2.6 never reports it over management, nor gives up: it
- * keeps the refused credentials and retries at once, for good (with `http-proxy ... auto` in a
- * tight loop that leaves the management interface silent; with `stdin basic`, one
- * `RECONNECTING,HTTP proxy error` after another). The first 407 of `auto` carries no
- * credentials (openvpn learns the method from it) and does not count. Below verb 3 openvpn
- * prints neither line and nothing is detected.
+ * A watch over openvpn's stdout lines, in order: returns the failure at the line where the
+ * HTTP proxy answers 407 to the credentials it was sent, once, and undefined otherwise.
+ * openvpn 2.6 never reports that over management, nor gives up: it keeps the refused
+ * credentials and retries at once, for good (with `http-proxy ... auto` in a tight loop that
+ * leaves the management interface silent; with `stdin basic`, one `RECONNECTING,HTTP proxy
+ * error` after another). The first 407 of `auto` carries no credentials (openvpn learns the
+ * method from it) and does not count. Below verb 3 openvpn prints neither line and nothing is
+ * detected.
  */
-export function watchProxyRefusal(): OperatorFunction<string, VpnFailure> {
-  return (line$) =>
-    line$.pipe(
-      scan(step, { sent: false, refused: false }),
-      filter((scanned) => scanned.refused),
-      take(1),
-      map(proxyCredentialsRefused),
-    );
+export function createProxyRefusalWatch(): (line: string) => VpnFailure | undefined {
+  let scanned: RefusalScan = { sent: false, refused: false };
+  let reported = false;
+  return (line) => {
+    scanned = step(scanned, line);
+    if (!scanned.refused || reported) return undefined;
+    reported = true;
+    return proxyCredentialsRefused();
+  };
 }

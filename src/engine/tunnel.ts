@@ -51,7 +51,7 @@ import type { StopDeadlines } from './engine-options.js';
 import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
 import { driveManagement } from './management-driver.js';
 import type { PreparedStart } from './prepare.js';
-import { watchProxyRefusal } from './proxy-refusal.js';
+import { createProxyRefusalWatch } from './proxy-refusal.js';
 import type { TunnelOutput } from './tunnel-output.js';
 
 /** Lines of stderr kept to tell a launcher's refusal from openvpn's own exit. */
@@ -102,6 +102,8 @@ export function runTunnel(
     const spawned$ = new ReplaySubject<{ readonly pid: number; readonly startTime: number }>(1);
     let pid: number | undefined;
     const stderrTail: string[] = [];
+    // openvpn retries a login the HTTP proxy refused for good: the start fails instead.
+    const proxyRefusal = createProxyRefusalWatch();
 
     // Spawns take turns so that many tunnels started together do not stall the event loop.
     const process$ = spawnTurn().pipe(
@@ -137,9 +139,17 @@ export function runTunnel(
               text: e.line,
               at: now(),
             };
-            return classified === undefined
-              ? of(log)
-              : of(log, event({ kind: 'StdoutLineClassified', at: now(), event: classified }));
+            const refused = e.kind === 'StdoutLine' ? proxyRefusal(e.line) : undefined;
+            if (refused !== undefined) internalStop$.next('graceful');
+            return of(
+              log,
+              ...(classified === undefined
+                ? []
+                : [event({ kind: 'StdoutLineClassified', at: now(), event: classified })]),
+              ...(refused === undefined
+                ? []
+                : [event({ kind: 'StartFailed', at: now(), error: refused })]),
+            );
           }
           case 'ProcessExited': {
             if (pid !== undefined) unregisterLivePid(pid);
@@ -230,17 +240,6 @@ export function runTunnel(
       }),
     );
 
-    // openvpn retries a login the HTTP proxy refused for good: the start fails instead.
-    const proxyRefused$ = process$.pipe(
-      mergeMap((e) => (e.kind === 'StdoutLine' ? of(e.line) : EMPTY)),
-      watchProxyRefusal(),
-      map((error) => {
-        internalStop$.next('graceful');
-        return event({ kind: 'StartFailed', at: now(), error });
-      }),
-      takeUntil(exited$),
-    );
-
     const stopRequests$ = merge(
       stop$.pipe(map((kind) => ({ kind, requested: true }))),
       internalStop$.pipe(map((kind) => ({ kind, requested: false }))),
@@ -309,7 +308,7 @@ export function runTunnel(
     };
 
     return concat(
-      merge(processOutput$, managementOutput$, proxyRefused$, stopping$).pipe(
+      merge(processOutput$, managementOutput$, stopping$).pipe(
         takeWhile((o) => !(o.channel === 'event' && o.event.kind === 'ProcessExited'), true),
       ),
       defer(() => from(prepared.cleanup())).pipe(ignoreElements()),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { watchProxyRefusal } from '../../src/engine/proxy-refusal.js';
+import { createProxyRefusalWatch } from '../../src/engine/proxy-refusal.js';
 
 // openvpn 2.6.14's stdout around an `http-proxy ... auto` login, timestamps included.
 const at = (text: string): string => `2026-12-04 12:10:34 us=766379 ${text}`;
@@ -11,25 +10,27 @@ const PROBE_REFUSED = [
 ];
 const SENT = at('Attempting Basic Proxy-Authorization');
 
-const failures = (lines: readonly string[]) =>
-  lastValueFrom(from(lines).pipe(watchProxyRefusal(), toArray()));
+const failures = (lines: readonly string[]) => {
+  const watch = createProxyRefusalWatch();
+  return lines.map(watch).filter((failure) => failure !== undefined);
+};
 
-describe('watchProxyRefusal', () => {
-  it('ignores the 407 that answers the probe without credentials', async () => {
+describe('createProxyRefusalWatch', () => {
+  it('ignores the 407 that answers the probe without credentials', () => {
     expect(
-      await failures([...PROBE_REFUSED, SENT, at("HTTP proxy returned: 'HTTP/1.0 200 OK'")]),
+      failures([...PROBE_REFUSED, SENT, at("HTTP proxy returned: 'HTTP/1.0 200 OK'")]),
     ).toEqual([]);
   });
 
-  it('reports AUTH_FAILED for the HTTP proxy once when the credentials get a 407', async () => {
+  it('reports AUTH_FAILED for the HTTP proxy once when the credentials get a 407', () => {
     const refused = at("HTTP proxy returned: 'HTTP/1.1 407 Proxy Authentication Required'");
-    expect(await failures([...PROBE_REFUSED, SENT, refused, SENT, refused])).toEqual([
+    expect(failures([...PROBE_REFUSED, SENT, refused, SENT, refused])).toEqual([
       expect.objectContaining({ code: 'AUTH_FAILED', details: { credential: 'HTTP Proxy' } }),
     ]);
   });
 
-  it('does not count a 407 after a reply that accepted the credentials', async () => {
+  it('does not count a 407 after a reply that accepted the credentials', () => {
     const ok = at("HTTP proxy returned: 'HTTP/1.0 200 Connection established'");
-    expect(await failures([SENT, ok, ...PROBE_REFUSED])).toEqual([]);
+    expect(failures([SENT, ok, ...PROBE_REFUSED])).toEqual([]);
   });
 });
