@@ -84,6 +84,36 @@ describe('the proxy policy against real openvpn', () => {
   );
 });
 
+describe('the proxy policy with a proxy that needs credentials', () => {
+  it(
+    'answers >PROXY, then Need HTTP Proxy username/password, and connects',
+    async () => {
+      const server = await tcpServer();
+      const proxy = await proxyOf({ username: PROXY_USER, password: PROXY_PASSWORD });
+      const asked = recordingProvider(() => ({
+        kind: 'UserPass',
+        username: PROXY_USER,
+        password: Secret.of(PROXY_PASSWORD),
+      }));
+      const tunnel = start({
+        profile: profileOf(server.clientConfig()),
+        credentials: asked.provider,
+        proxyPolicy: () => of({ type: 'HTTP', host: '127.0.0.1', port: proxy.port } as const),
+      });
+
+      expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
+      expect(asked.prompts).toEqual([
+        { kind: 'UserPassRequested', authType: 'HTTP Proxy', fields: ['username', 'password'] },
+      ]);
+      expect(proxy.requests.at(-1)).toMatchObject({
+        credentials: { username: PROXY_USER, password: PROXY_PASSWORD },
+        accepted: true,
+      });
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 // `auto` learns the method from a first 407, then asks; `stdin basic` asks before it connects.
 const AUTH_FORMS = [
   ['auto', 1],
