@@ -90,28 +90,32 @@ const answering = (prompt: Prompt): Answer => {
 
 const connectOf = (seen: readonly ClientNotification[]) => seen.find((n) => n.event === 'connect');
 
+/** Asks every login for a code, then lets in only {@link CODE}. */
+const challengeServer = () =>
+  serve(async (n, server) => {
+    if (n.event === 'connect' && n.keyId !== undefined) {
+      await server.send(
+        command.clientPendingAuth(
+          n.clientId,
+          n.keyId,
+          'CR_TEXT:E,R:Enter your code',
+          PENDING_TIMEOUT_S,
+        ),
+      );
+    }
+    if (n.event === 'cr-response' && n.keyId !== undefined) {
+      const answer = Buffer.from(n.response?.reveal() ?? '', 'base64').toString('utf8');
+      await (answer === CODE
+        ? server.send(command.clientAuthNt(n.clientId, n.keyId))
+        : server.send(command.clientDeny(n.clientId, n.keyId, 'wrong code', 'wrong code')));
+    }
+  });
+
 describe('a login the server holds pending', () => {
   it(
     'CR_TEXT: the engine announces IV_SSO, answers with cr-response, and connects',
     async () => {
-      const { seen, failures } = await serve(async (n, server) => {
-        if (n.event === 'connect' && n.keyId !== undefined) {
-          await server.send(
-            command.clientPendingAuth(
-              n.clientId,
-              n.keyId,
-              'CR_TEXT:E,R:Enter your code',
-              PENDING_TIMEOUT_S,
-            ),
-          );
-        }
-        if (n.event === 'cr-response' && n.keyId !== undefined) {
-          const answer = Buffer.from(n.response?.reveal() ?? '', 'base64').toString('utf8');
-          await (answer === CODE
-            ? server.send(command.clientAuthNt(n.clientId, n.keyId))
-            : server.send(command.clientDeny(n.clientId, n.keyId, 'wrong code')));
-        }
-      });
+      const { seen, failures } = await challengeServer();
       const { tunnel, asked } = start(servers[0] as ManagedServer, answering);
 
       expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
@@ -129,8 +133,28 @@ describe('a login the server holds pending', () => {
     TEST_TIMEOUT_MS,
   );
 
+  it(
+    'CR_TEXT with a wrong code: the server denies it and the start fails with AUTH_FAILED',
+    async () => {
+      const { seen, failures } = await challengeServer();
+      const { tunnel } = start(servers[0] as ManagedServer, (prompt) =>
+        prompt.kind === 'ChallengeRequested'
+          ? { kind: 'Response', response: Secret.of(`${CODE}-wrong`) }
+          : answering(prompt),
+      );
+
+      expect(await finished(tunnel)).toMatchObject({
+        phase: 'failed',
+        error: { code: 'AUTH_FAILED', details: { reason: 'wrong code' } },
+      });
+      expect(failures).toEqual([]);
+      expect(seen.filter((n) => n.event === 'cr-response')).toHaveLength(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
   it.each([
-    ['WEB_AUTH', `WEB_AUTH::${SIGN_IN_URL}`, []],
+    ['WEB_AUTH', `WEB_AUTH:external:${SIGN_IN_URL}`, ['external']],
     ['OPEN_URL', `OPEN_URL:${SIGN_IN_URL}`, []],
   ] as const)(
     '%s: the URL reaches the application, and a later client-auth-nt connects',
