@@ -26,7 +26,11 @@ export type Prompt =
        * the only secret asked.
        */
       readonly fields: readonly CredentialField[];
-      /** The username openvpn will use, when the user is not asked for it. */
+      /**
+       * The username that goes out with the answer when the user is not asked for it and the
+       * engine knows it (the profile's block, a dynamic challenge); absent for `Need 'Auth'
+       * password`, where openvpn keeps the username to itself.
+       */
       readonly username?: string;
       readonly staticChallenge?: StaticChallenge;
       /** The challenge from the previous `Verification Failed` (CRV1), to answer now. */
