@@ -33,7 +33,7 @@ export {
   type ManagementMode,
   type StopDeadlines,
 } from './engine/engine-options.js';
-export type { Answer, CredentialsProvider, Prompt } from './engine/credentials.js';
+export type { Answer, CredentialField, CredentialsProvider, Prompt } from './engine/credentials.js';
 export type {
   ProxyDecision,
   ProxyPolicy,

@@ -6,13 +6,32 @@ import type {
   StaticChallenge,
 } from '../management/notification/password.js';
 
+/**
+ * One thing a {@link Prompt} of kind `UserPassRequested` needs from the user: the username, the
+ * password, or the response to a static or dynamic challenge.
+ */
+export type CredentialField = 'username' | 'password' | 'response';
+
 /** What openvpn asks the user for, as the application sees it. */
 export type Prompt =
   | {
       readonly kind: 'UserPassRequested';
       readonly authType: AuthType;
-      /** Only the username is asked (`auth-user-pass` with an inline password). */
-      readonly usernameOnly: boolean;
+      /**
+       * Exactly what to ask the user, in order. `['username', 'password']` for a plain login;
+       * `['password']` when the username is known (the profile's `<auth-user-pass>` holds only
+       * the username, or openvpn asks `Need 'Auth' password`); `response` joins for a static
+       * challenge, and a dynamic challenge (CRV1) needs the response alone. An answer may be a
+       * `UserPass` (fields not asked are ignored), or a `Password` or `Response` when that is
+       * the only secret asked.
+       */
+      readonly fields: readonly CredentialField[];
+      /**
+       * The username that goes out with the answer when the user is not asked for it and the
+       * engine knows it (the profile's block, a dynamic challenge); absent for `Need 'Auth'
+       * password`, where openvpn keeps the username to itself.
+       */
+      readonly username?: string;
       readonly staticChallenge?: StaticChallenge;
       /** The challenge from the previous `Verification Failed` (CRV1), to answer now. */
       readonly dynamicChallenge?: DynamicChallenge;

@@ -51,6 +51,8 @@ export interface DriverContext {
    * current state). A re-attaching engine passes the ones it has missed.
    */
   readonly reconcile?: (history: readonly StateEntry[]) => readonly StateEntry[];
+  /** The username of a username-only `<auth-user-pass>` block (`PromptContext.profileUsername`). */
+  readonly profileUsername?: string;
 }
 
 const currentOnly = (history: readonly StateEntry[]): readonly StateEntry[] => history.slice(-1);
@@ -139,6 +141,7 @@ export function driveManagement(
     logger,
     now,
     ...(context.promptTimeoutMs === undefined ? {} : { promptTimeoutMs: context.promptTimeoutMs }),
+    ...(context.profileUsername === undefined ? {} : { profileUsername: context.profileUsername }),
   });
   const queries$ = answerConnectionQueries(
     session,
@@ -195,6 +198,13 @@ function translate(n: Notification, now: () => number): Observable<TunnelOutput>
               kind: 'PasswordVerificationFailed',
               at: now(),
               type: n.authType ?? n.reason ?? 'Auth',
+              // The stdout AUTH_FAILED line carries the same reason; whichever comes first is
+              // kept, so both must. A CRV1 challenge is a question, not a reason.
+              ...(n.authType === undefined ||
+              n.reason === undefined ||
+              n.dynamicChallenge !== undefined
+                ? {}
+                : { reason: n.reason }),
             }),
           )
         : EMPTY;

@@ -8,7 +8,7 @@ import { findOpenvpn } from '../launcher/find-openvpn.js';
 import type { LaunchCommand } from '../launcher/launch-command.js';
 import { markerArgs, ownershipMarker, type ProcessIdentity } from '../launcher/ownership-marker.js';
 import { listenManagement, type ManagementListener } from '../management/socket.js';
-import { renderConfig } from '../profile/render-config.js';
+import { renderEngineConfig } from '../profile/inline-username.js';
 import { discoverInstances, type OurInstance } from '../process/instances.js';
 import { planStart } from '../process/instances-plan.js';
 import type { ProcessTable } from '../process/instances-table.js';
@@ -19,6 +19,14 @@ import { createRuntimeDir, sweepRuntimeDirs, type RuntimeDir } from './runtime-d
 import { isRunning, stopInstance$ } from './stop-instance.js';
 
 /** Everything a tunnel needs once the start checks passed. */
+/**
+ * The pending-login methods announced to the server (`IV_SSO`, management-notes
+ * "client-pending-auth"): a server checks it before it holds a login with `CR_TEXT`,
+ * `WEB_AUTH` or `OPEN_URL`. A credentials provider answers all three as prompts. Given after
+ * `--config`, so it replaces a profile's own `setenv IV_SSO`.
+ */
+export const PENDING_AUTH_METHODS = 'crtext,webauth,openurl';
+
 export interface PreparedStart {
   readonly launch: LaunchCommand;
   readonly runtime: RuntimeDir;
@@ -92,6 +100,7 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
         '--management-query-passwords',
         ...(options.remotePolicy === undefined ? [] : ['--management-query-remote']),
         ...(options.proxyPolicy === undefined ? [] : ['--management-query-proxy']),
+        ...(options.credentials === undefined ? [] : ['--setenv', 'IV_SSO', PENDING_AUTH_METHODS]),
         ...markerArgs(marker.right),
       ],
       launcher: options.launcher ?? { kind: 'direct' },
@@ -121,7 +130,7 @@ async function setUpRuntime(context: PrepareContext): Promise<RuntimeSetUp> {
       await runtime.remove();
     })());
   try {
-    await writeFile(runtime.configPath, renderConfig(options.profile), { mode: 0o600 });
+    await writeFile(runtime.configPath, renderEngineConfig(options.profile), { mode: 0o600 });
     if ((options.management?.kind ?? 'dial-in') === 'dial-in') {
       listener = await listenManagement({ kind: 'unix', path: runtime.socketPath });
     }

@@ -26,7 +26,7 @@ import type { InfoMessage } from '../management/notification/info-message.js';
 import type { DynamicChallenge } from '../management/notification/password.js';
 import type { ManagementSession } from '../management/session.js';
 import { vpnFailure } from '../state/vpn-failure.js';
-import type { Answer, CredentialsProvider, Prompt } from './credentials.js';
+import type { Answer, CredentialField, CredentialsProvider, Prompt } from './credentials.js';
 import type { TunnelOutput } from './tunnel-output.js';
 
 /** How long the application may take to answer a prompt before the start fails. */
@@ -38,30 +38,79 @@ export interface PromptContext {
   readonly logger: Logger;
   readonly now: () => number;
   readonly promptTimeoutMs?: number;
+  /**
+   * The username of the profile's `<auth-user-pass>` block that holds no password. The engine
+   * hands openvpn a bare `auth-user-pass` instead (openvpn 2.6 would ask the console for the
+   * password), so the prompt asks only the password and this username goes out with it.
+   */
+  readonly profileUsername?: string;
 }
 
 type Asked = { readonly prompt: Prompt; readonly reply: (answer: Answer) => Observable<unknown> };
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
+type UserPassPrompt = Extract<Prompt, { kind: 'UserPassRequested' }>;
+
+/** What an answer gives for a user/pass prompt; undefined when it cannot answer it. */
+interface Given {
+  readonly username?: string | undefined;
+  readonly password: Secret;
+  readonly response?: Secret | undefined;
+}
+
+/**
+ * The parts of `answer` for `prompt`: a `UserPass` always fits; a `Password` fits a prompt that
+ * asks no username and no response, a `Response` one that asks the response alone.
+ */
+function givenBy(prompt: UserPassPrompt, answer: Answer): Given | undefined {
+  const only = (field: CredentialField): boolean =>
+    prompt.fields.length === 1 && prompt.fields[0] === field;
+  switch (answer.kind) {
+    case 'UserPass':
+      return answer;
+    case 'Password':
+      return only('password')
+        ? { username: undefined, password: answer.password, response: undefined }
+        : undefined;
+    case 'Response':
+      return only('response')
+        ? { username: undefined, password: Secret.of(''), response: answer.response }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The password field for a user/pass answer, in the challenge form openvpn expects. */
-function passwordField(
-  prompt: Extract<Prompt, { kind: 'UserPassRequested' }>,
-  answer: Extract<Answer, { kind: 'UserPass' }>,
-): Secret {
-  const response = answer.response?.reveal() ?? '';
+function passwordField(prompt: UserPassPrompt, given: Given): Secret {
+  const response = given.response?.reveal() ?? '';
   if (prompt.dynamicChallenge !== undefined) {
     return Secret.of(`CRV1::${prompt.dynamicChallenge.stateId}::${response}`);
   }
   if (prompt.staticChallenge !== undefined) {
-    const password = answer.password.reveal();
+    const password = given.password.reveal();
     return Secret.of(
       prompt.staticChallenge.concatenate
         ? `${password}${response}`
         : `SCRV1:${base64(password)}:${base64(response)}`,
     );
   }
-  return answer.password;
+  return given.password;
+}
+
+/** The fields to ask, from what openvpn asks and what the engine already knows. */
+function fieldsOf(
+  usernameKnown: boolean,
+  staticChallenge: boolean,
+  dynamicChallenge: boolean,
+): readonly CredentialField[] {
+  if (dynamicChallenge) return ['response'];
+  return [
+    ...(usernameKnown ? [] : (['username'] as const)),
+    'password',
+    ...(staticChallenge ? (['response'] as const) : []),
+  ];
 }
 
 function mismatch(prompt: Prompt, answer: Answer): Observable<never> {
@@ -76,6 +125,7 @@ function toAsked(
   session: ManagementSession,
   n: Notification,
   challenge: DynamicChallenge | undefined,
+  profileUsername: string | undefined,
 ): Asked | undefined {
   if (n.type === 'need-ok') {
     const prompt: Prompt = { kind: 'ConfirmationRequested', name: n.name, message: n.message };
@@ -110,25 +160,35 @@ function toAsked(
           : mismatch(prompt, answer),
     };
   }
-  const prompt: Extract<Prompt, { kind: 'UserPassRequested' }> = {
+  const dynamicChallenge = challenge !== undefined && answersChallenge(n) ? challenge : undefined;
+  // `Need '<type>' password`: openvpn has the username and takes the password alone.
+  const asksUsername = n.need === 'username-password';
+  const knownUsername =
+    dynamicChallenge?.username ??
+    (authType === 'Auth' && asksUsername ? profileUsername : undefined);
+  const prompt: UserPassPrompt = {
     kind: 'UserPassRequested',
     authType,
-    usernameOnly: false,
+    fields: fieldsOf(
+      !asksUsername || knownUsername !== undefined,
+      n.staticChallenge !== undefined,
+      dynamicChallenge !== undefined,
+    ),
+    ...(knownUsername === undefined ? {} : { username: knownUsername }),
     ...(n.staticChallenge === undefined ? {} : { staticChallenge: n.staticChallenge }),
-    ...(challenge === undefined || !answersChallenge(n) ? {} : { dynamicChallenge: challenge }),
+    ...(dynamicChallenge === undefined ? {} : { dynamicChallenge }),
   };
   return {
     prompt,
     reply: (answer) => {
-      if (answer.kind !== 'UserPass') return mismatch(prompt, answer);
-      const username =
-        prompt.dynamicChallenge === undefined ? answer.username : prompt.dynamicChallenge.username;
-      // openvpn asks `Need 'Auth' password` when the profile already holds the username.
-      const sendUsername =
-        n.need === 'username-password' ? session.send(command.username(authType, username)) : EMPTY;
+      const given = givenBy(prompt, answer);
+      const username = knownUsername ?? given?.username;
+      if (given === undefined || (asksUsername && username === undefined)) {
+        return mismatch(prompt, answer);
+      }
       return concat(
-        sendUsername,
-        session.send(command.password(authType, passwordField(prompt, answer))),
+        asksUsername ? session.send(command.username(authType, username ?? '')) : EMPTY,
+        session.send(command.password(authType, passwordField(prompt, given))),
       );
     },
   };
@@ -159,12 +219,12 @@ interface ChallengeScan {
  * it, and the prompt that answers it uses it up, so a later `Need 'Auth'` (after a reconnect)
  * never resends a spent state id.
  */
-function challengeStep(session: ManagementSession) {
+function challengeStep(session: ManagementSession, profileUsername: string | undefined) {
   return (scanned: ChallengeScan, n: Notification): ChallengeScan => {
     if (n.type === 'password' && n.event === 'verification-failed') {
       return { challenge: n.dynamicChallenge, asked: undefined };
     }
-    const asked = toAsked(session, n, scanned.challenge);
+    const asked = toAsked(session, n, scanned.challenge, profileUsername);
     const used = asked?.prompt.kind === 'UserPassRequested' && answersChallenge(n);
     return { challenge: used ? undefined : scanned.challenge, asked };
   };
@@ -219,7 +279,10 @@ export function answerPrompts(
   // The dynamic challenge arrives in one `Verification Failed` and is answered at the next
   // `Need 'Auth'` prompt, after openvpn restarts.
   const asked$ = notification$.pipe(
-    scan(challengeStep(session), { challenge: undefined, asked: undefined }),
+    scan(challengeStep(session, context.profileUsername), {
+      challenge: undefined,
+      asked: undefined,
+    }),
     map(({ asked }) => asked),
     filter((asked): asked is Asked => asked !== undefined),
   );
@@ -287,7 +350,7 @@ export function answerPrompts(
 function describe(prompt: Prompt): string {
   switch (prompt.kind) {
     case 'UserPassRequested':
-      return `'${prompt.authType}' username and password`;
+      return `the '${prompt.authType}' ${prompt.fields.join(' and ')}`;
     case 'PasswordRequested':
       return `the '${prompt.authType}' password`;
     case 'ConfirmationRequested':

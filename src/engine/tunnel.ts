@@ -51,6 +51,7 @@ import { registerLivePid, unregisterLivePid } from './live-tunnels.js';
 import { stopOnRequest } from './stop-requests.js';
 import { driveManagement } from './management-driver.js';
 import type { PreparedStart } from './prepare.js';
+import { createProxyRefusalWatch } from './proxy-refusal.js';
 import type { TunnelOutput } from './tunnel-output.js';
 
 /** Lines of stderr kept to tell a launcher's refusal from openvpn's own exit. */
@@ -70,6 +71,8 @@ export interface TunnelContext {
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
+  /** The username of a username-only `<auth-user-pass>` block (see prompt-answers). */
+  readonly profileUsername?: string;
   readonly bytecountIntervalS: number;
   readonly statusPollMs?: number;
   readonly transcript?: (line: TranscriptLine) => void;
@@ -106,6 +109,8 @@ export function runTunnel(
     const spawned$ = new ReplaySubject<{ readonly pid: number; readonly startTime: number }>(1);
     let pid: number | undefined;
     const stderrTail: string[] = [];
+    // openvpn retries a login the HTTP proxy refused for good: the start fails instead.
+    const proxyRefusal = createProxyRefusalWatch();
 
     const process$ = (context.runProcess ?? defaultRunner(context))(prepared.launch).pipe(share());
 
@@ -130,9 +135,17 @@ export function runTunnel(
               text: e.line,
               at: now(),
             };
-            return classified === undefined
-              ? of(log)
-              : of(log, event({ kind: 'StdoutLineClassified', at: now(), event: classified }));
+            const refused = e.kind === 'StdoutLine' ? proxyRefusal(e.line) : undefined;
+            if (refused !== undefined) internalStop$.next('graceful');
+            return of(
+              log,
+              ...(classified === undefined
+                ? []
+                : [event({ kind: 'StdoutLineClassified', at: now(), event: classified })]),
+              ...(refused === undefined
+                ? []
+                : [event({ kind: 'StartFailed', at: now(), error: refused })]),
+            );
           }
           case 'ProcessExited': {
             if (pid !== undefined) unregisterLivePid(pid);

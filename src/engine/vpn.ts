@@ -19,6 +19,7 @@ import { isVpnError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { procfsProcessInfo } from '../process/process-info.js';
 import { createProcessTable } from '../process/instances-table.js';
+import { inlineUsername } from '../profile/inline-username.js';
 import type { Traffic } from '../state/traffic.js';
 import { vpnFailure } from '../state/vpn-failure.js';
 import type { VpnState } from '../state/vpn-state.js';
@@ -77,6 +78,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   const now = deps.now ?? (() => scheduler.now());
   const processInfo = deps.processInfo ?? procfsProcessInfo();
   const processTable = deps.processTable ?? createProcessTable();
+  const profileUsername = inlineUsername(options.profile);
   const stop$ = new ReplaySubject<StopKind>();
   let stopRequested = false;
   installExitHook();
@@ -124,6 +126,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                 ...(options.promptTimeoutMs === undefined
                   ? {}
                   : { promptTimeoutMs: options.promptTimeoutMs }),
+                ...(profileUsername === undefined ? {} : { profileUsername }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
                 spawner: deps.spawner,
                 ...(deps.connector === undefined ? {} : { connector: deps.connector }),

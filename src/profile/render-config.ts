@@ -35,4 +35,8 @@ function renderEntry(entry: ProfileEntry): string {
  * openvpn as `--config`. Key material stays inline in this file and never reaches argv.
  * `parseOvpn(renderConfig(p))` gives back `p`.
  */
-export const renderConfig = (profile: Profile): string => profile.entries.map(renderEntry).join('');
+export const renderConfig = (profile: Profile): string => renderEntries(profile.entries);
+
+/** The config text of `entries`, as {@link renderConfig} writes them. */
+export const renderEntries = (entries: readonly ProfileEntry[]): string =>
+  entries.map(renderEntry).join('');

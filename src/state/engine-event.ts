@@ -66,6 +66,8 @@ export interface PasswordVerificationFailed extends Timed {
   readonly kind: 'PasswordVerificationFailed';
   /** `Auth`, `Private Key`, or the server's client-reason text. */
   readonly type: string;
+  /** The server's client-reason text after the type (`['...']`), when one came. */
+  readonly reason?: string;
 }
 
 /** `>FATAL:<text>`: openvpn is about to exit. */

@@ -56,11 +56,9 @@ export const failureOfExit = (raw: string): VpnFailure => {
   );
 };
 
-/** The failure `>PASSWORD:Verification Failed: '<type>'` reports. */
-export const failureOfPasswordType = (type: string): VpnFailure =>
-  type === PRIVATE_KEY
-    ? privateKeyFailure()
-    : credentialsRejected(type === 'Auth' ? undefined : type);
+/** The failure `>PASSWORD:Verification Failed: '<type>' ['<reason>']` reports. */
+export const failureOfPasswordType = (type: string, reason?: string): VpnFailure =>
+  type === PRIVATE_KEY ? privateKeyFailure() : credentialsRejected(type === 'Auth' ? reason : type);
 
 /** The failure an openvpn output line reports, or undefined for informational events. */
 export const failureOfStdout = (event: StdoutEvent): VpnFailure | undefined => {

@@ -77,7 +77,7 @@ const transition = (state: OpenState, event: EngineEvent): VpnState => {
     case 'OpenvpnStateChanged':
       return onOpenvpnState(state, event);
     case 'PasswordVerificationFailed':
-      return recordFailure(state, event.at, failureOfPasswordType(event.type));
+      return recordFailure(state, event.at, failureOfPasswordType(event.type, event.reason));
     case 'FatalReported':
       return recordFailure(state, event.at, failureOfFatal(event.text));
     case 'StdoutLineClassified':

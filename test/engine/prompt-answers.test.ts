@@ -41,6 +41,7 @@ interface Rig {
 /** A fake openvpn, an attached session, and answerPrompts running with `answer` as provider. */
 const rig = async (
   answer: ((prompt: Prompt, index: number) => Observable<Answer>) | undefined,
+  profileUsername?: string,
 ): Promise<Rig> => {
   const peer = createFakeManagementPeer({
     answers: {
@@ -66,6 +67,7 @@ const rig = async (
       credentials,
       logger: silentLogger,
       now: () => NOW_MS,
+      ...(profileUsername === undefined ? {} : { profileUsername }),
     }).pipe(toArray()),
   );
   const sent = () => peer.transcript.filter((e) => e.direction === 'to-openvpn').map((e) => e.text);
@@ -120,14 +122,51 @@ describe('answerPrompts: username and password', () => {
       'password "Auth" "p\\\\\\"a ss w€rd\\""',
     ]);
     expect(r.prompts).toEqual([
-      { kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false },
+      { kind: 'UserPassRequested', authType: 'Auth', fields: ['username', 'password'] },
     ]);
   });
 
-  it('sends only the password when openvpn already has the username', async () => {
+  it('asks and sends only the password when openvpn already has the username', async () => {
     const r = await rig(() => userPass('ignored', 'only-this'));
     r.peer.push(">PASSWORD:Need 'Auth' password");
     expect(await sentLines(r, 1)).toEqual(['password "Auth" "only-this"']);
+    expect(r.prompts).toEqual([
+      { kind: 'UserPassRequested', authType: 'Auth', fields: ['password'] },
+    ]);
+  });
+
+  it('takes a Password answer when the password is all the prompt asks', async () => {
+    const r = await rig(() => of({ kind: 'Password', password: Secret.of('pw') }));
+    r.peer.push(">PASSWORD:Need 'Auth' password");
+    expect(await sentLines(r, 1)).toEqual(['password "Auth" "pw"']);
+  });
+
+  it('asks only the password when the profile holds the username, and sends both', async () => {
+    const r = await rig(() => of({ kind: 'Password', password: Secret.of('pw') }), 'prof"ile');
+    r.peer.push(NEED_AUTH);
+    expect(await sentLines(r, 2)).toEqual(['username "Auth" "prof\\"ile"', 'password "Auth" "pw"']);
+    expect(r.prompts).toEqual([
+      { kind: 'UserPassRequested', authType: 'Auth', fields: ['password'], username: 'prof"ile' },
+    ]);
+  });
+
+  it('keeps the profile username to Auth: an HTTP proxy login asks both', async () => {
+    const r = await rig(() => userPass('proxy-user', 'proxy-pw'), 'profile-user');
+    r.peer.push(">PASSWORD:Need 'HTTP Proxy' username/password");
+    expect(await sentLines(r, 2)).toEqual([
+      'username "HTTP Proxy" "proxy-user"',
+      'password "HTTP Proxy" "proxy-pw"',
+    ]);
+    expect(r.prompts).toEqual([
+      { kind: 'UserPassRequested', authType: 'HTTP Proxy', fields: ['username', 'password'] },
+    ]);
+  });
+
+  it('fails the start when a Password answers a prompt that asks the username too', async () => {
+    const r = await rig(() => of({ kind: 'Password', password: Secret.of('pw') }));
+    r.peer.push(NEED_AUTH);
+    expect(await r.output).toEqual(startFailed('PROMPT_CANCELLED'));
+    expect(r.sent()).toEqual([]);
   });
 
   it('answers the private key passphrase prompt with a password only', async () => {
@@ -151,7 +190,7 @@ describe('answerPrompts: static challenge', () => {
       {
         kind: 'UserPassRequested',
         authType: 'Auth',
-        usernameOnly: false,
+        fields: ['username', 'password', 'response'],
         staticChallenge: { echo: true, concatenate: false, text: 'Please enter token PIN' },
       },
     ]);
@@ -186,7 +225,8 @@ describe('answerPrompts: dynamic challenge (CRV1)', () => {
       {
         kind: 'UserPassRequested',
         authType: 'Auth',
-        usernameOnly: false,
+        fields: ['response'],
+        username: 'cr1',
         dynamicChallenge: {
           echo: true,
           responseRequired: true,
@@ -196,6 +236,15 @@ describe('answerPrompts: dynamic challenge (CRV1)', () => {
           text: 'Please enter token PIN',
         },
       },
+    ]);
+  });
+
+  it('takes a Response answer, since the response is all a dynamic challenge asks', async () => {
+    const r = await rig(() => of({ kind: 'Response', response: Secret.of('8675309') }));
+    r.peer.push(CRV1_FAILED, NEED_AUTH);
+    expect(await sentLines(r, 2)).toEqual([
+      'username "Auth" "cr1"',
+      'password "Auth" "CRV1::Om01u7Fh4LrGBS7uh0SWmzwabUiGiW6l::8675309"',
     ]);
   });
 

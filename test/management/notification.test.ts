@@ -227,6 +227,18 @@ describe('parseNotification (spec forms not seen live)', () => {
       },
     ],
     [
+      // openvpn 2.6 asks the password alone when it has the username (manage.c knows no
+      // other >PASSWORD form: no username-only one).
+      ">PASSWORD:Need 'Auth' password",
+      {
+        type: 'password',
+        event: 'need',
+        authType: 'Auth',
+        need: 'password',
+        staticChallenge: undefined,
+      },
+    ],
+    [
       ">PASSWORD:Verification Failed: 'custom server-generated string'",
       {
         type: 'password',

@@ -31,10 +31,11 @@ export const ev = {
       remoteHost: '127.0.0.1',
       remotePort: 11941,
     }),
-  password: (at: number, type: string): EngineEvent => ({
+  password: (at: number, type: string, reason?: string): EngineEvent => ({
     kind: 'PasswordVerificationFailed',
     at,
     type,
+    ...(reason === undefined ? {} : { reason }),
   }),
   fatal: (at: number, text: string): EngineEvent => ({ kind: 'FatalReported', at, text }),
   /** A real openvpn line, through the real classifier. */

@@ -439,6 +439,16 @@ describe('reduce: causes', () => {
       { reason: 'account expired' },
     ],
     [
+      // The management notice can come before the stdout line; either keeps the reason.
+      'a server reason in Verification Failed, before the stdout line',
+      [
+        ev.password(2, 'Auth', 'sign-in was refused'),
+        ev.stdout(3, 'AUTH: Received control message: AUTH_FAILED,sign-in was refused'),
+      ],
+      'AUTH_FAILED',
+      { credential: 'Auth', reason: 'sign-in was refused' },
+    ],
+    [
       'a fatal notification with an unknown text',
       [ev.fatal(2, 'Something broke')],
       'PROCESS_EXITED',

@@ -47,17 +47,22 @@ const userPass = (
   }
   const file = prompt.authType === 'Auth' ? options.authFile : undefined;
   const challenge = prompt.staticChallenge;
-  const needsPassword = !prompt.usernameOnly && file?.password === undefined;
-  if (terminal === undefined && (file === undefined || needsPassword || challenge !== undefined)) {
+  // The username is known (from the profile) when the prompt does not ask for it.
+  const asksUsername = prompt.fields.includes('username');
+  const asksPassword = prompt.fields.includes('password');
+  const needsUsername = asksUsername && file === undefined;
+  const needsPassword = asksPassword && file?.password === undefined;
+  if (terminal === undefined && (needsUsername || needsPassword || challenge !== undefined)) {
     return of(CANCELLED);
   }
   const ask = (question: string, hidden: boolean): Observable<string> =>
     terminal === undefined ? of('') : terminal.ask(question, { hidden });
-  const username$ =
-    file === undefined
+  const username$ = !asksUsername
+    ? of(prompt.username ?? '')
+    : file === undefined
       ? ask(`${labelOf(prompt.authType, 'Username')}: `, false)
       : of(file.username);
-  const password$: Observable<Secret> = prompt.usernameOnly
+  const password$: Observable<Secret> = !asksPassword
     ? of(Secret.of(''))
     : file?.password !== undefined
       ? of(file.password)

@@ -28,7 +28,10 @@ export type PasswordNotification =
       readonly type: 'password';
       readonly event: 'need';
       readonly authType: AuthType;
-      /** `username/password` asks for both, `password` for the password only. */
+      /**
+       * `username/password` asks for both, `password` for the password only (openvpn has the
+       * username). openvpn 2.6's manage.c writes no other form: none asks the username alone.
+       */
       readonly need: 'username-password' | 'password';
       readonly staticChallenge: StaticChallenge | undefined;
     }

@@ -29,7 +29,11 @@ const scriptedTerminal = (lines: readonly string[]) => {
   return { terminal, asked };
 };
 
-const AUTH: Prompt = { kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false };
+const AUTH: Prompt = {
+  kind: 'UserPassRequested',
+  authType: 'Auth',
+  fields: ['username', 'password'],
+};
 
 // Answers with the secrets revealed, for comparison.
 const plain = (answer: Answer): unknown => {
@@ -96,6 +100,17 @@ describe('createCliCredentials', () => {
       terminal,
     });
     expect(await answer(credentials(AUTH))).toMatchObject({ username: 'carol', password: 'typed' });
+    expect(asked).toEqual([{ question: 'Password: ', hidden: true }]);
+  });
+
+  it('asks only the password when the prompt knows the username from the profile', async () => {
+    const { terminal, asked } = scriptedTerminal(['typed']);
+    const credentials = createCliCredentials({ terminal });
+    const prompt: Prompt = { ...AUTH, fields: ['password'], username: 'from-profile' };
+    expect(await answer(credentials(prompt))).toMatchObject({
+      username: 'from-profile',
+      password: 'typed',
+    });
     expect(asked).toEqual([{ question: 'Password: ', hidden: true }]);
   });
 

@@ -184,7 +184,11 @@ describe('runTunnelSession', () => {
     const credentials = fake.options()?.credentials;
     if (credentials === undefined) throw new Error('no credentials provider');
     const answer = await firstValueFrom(
-      credentials({ kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false }),
+      credentials({
+        kind: 'UserPassRequested',
+        authType: 'Auth',
+        fields: ['username', 'password'],
+      }),
     );
     expect(answer).toEqual({ kind: 'Cancelled' });
     fake.push({ phase: 'stopped', at: AT });

@@ -69,7 +69,7 @@ describe('a static challenge', () => {
         {
           kind: 'UserPassRequested',
           authType: 'Auth',
-          usernameOnly: false,
+          fields: ['username', 'password', 'response'],
           staticChallenge: { echo: true, concatenate: false, text: 'Enter PIN' },
         },
       ]);

@@ -58,7 +58,7 @@ describe('username and password through the credentials provider', () => {
 
       expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
       expect(asked.prompts).toEqual([
-        { kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false },
+        { kind: 'UserPassRequested', authType: 'Auth', fields: ['username', 'password'] },
       ]);
     },
     CONNECT_TIMEOUT_MS,
@@ -92,8 +92,26 @@ describe('username and password through the credentials provider', () => {
 
       expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
       expect(asked.prompts).toEqual([
-        { kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false },
-        { kind: 'UserPassRequested', authType: 'Auth', usernameOnly: false },
+        { kind: 'UserPassRequested', authType: 'Auth', fields: ['username', 'password'] },
+        { kind: 'UserPassRequested', authType: 'Auth', fields: ['username', 'password'] },
+      ]);
+    },
+    CONNECT_TIMEOUT_MS,
+  );
+
+  it(
+    'asks only the password when the profile holds the username, and logs in with both',
+    async () => {
+      const server = await strictServer();
+      const asked = recordingProvider(() => ({ kind: 'Password', password: Secret.of(PASSWORD) }));
+      const tunnel = start(
+        server.clientConfig([`<auth-user-pass>\n${USERNAME}\n</auth-user-pass>`]),
+        asked.provider,
+      );
+
+      expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
+      expect(asked.prompts).toEqual([
+        { kind: 'UserPassRequested', authType: 'Auth', fields: ['password'], username: USERNAME },
       ]);
     },
     CONNECT_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,16 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port bound');
+  return address.port;
+}
+
 /** A running openvpn started by the lab (a server, or a bare client for process tests). */
 export interface LabProcess {
   readonly pid: number;
@@ -41,8 +52,13 @@ export interface LabProcess {
 
 export type ServerKind = 'p2p' | 'pull';
 
+/** The transport between client and server; TCP is what an HTTP proxy can carry. */
+export type Transport = 'udp' | 'tcp';
+
 export interface ServerOptions {
   readonly kind: ServerKind;
+  /** UDP unless told otherwise. */
+  readonly transport?: Transport;
   /** Extra config lines for the server. */
   readonly extra?: readonly string[];
   /** A script body (sh) used as `auth-user-pass-verify <script> via-file` (pull servers only). */
@@ -78,7 +94,8 @@ export class Lab {
 
   async server(options: ServerOptions): Promise<LabServer> {
     const dir = await this.tempDir();
-    const port = await freeUdpPort();
+    const transport = options.transport ?? 'udp';
+    const port = transport === 'tcp' ? await freeTcpPort() : await freeUdpPort();
     const lines = serverConfig(options, port, dir);
     if (options.verifyScript !== undefined) {
       const script = join(dir, 'verify.sh');
@@ -88,9 +105,10 @@ export class Lab {
     const config = join(dir, 'server.conf');
     await writeFile(config, lines.join('\n') + '\n', { mode: 0o600 });
     // A point-to-point server completes its initialisation only once a client connects; it is
-    // ready as soon as its UDP socket is bound.
-    const ready =
-      options.kind === 'p2p' ? /UDPv4 link local \(bound\)/ : /Initialization Sequence Completed/;
+    // ready as soon as its socket is bound (UDP) or listening (TCP).
+    const p2pReady =
+      transport === 'tcp' ? /Listening for incoming TCP connection/ : /UDPv4 link local \(bound\)/;
+    const ready = options.kind === 'p2p' ? p2pReady : /Initialization Sequence Completed/;
     const start = (): Promise<LabProcess> => this.run(['--config', config], ready);
     let current = await start();
     const server: LabServer = {
@@ -107,7 +125,7 @@ export class Lab {
         await current.stop();
         current = await start();
       },
-      clientConfig: (extra = []) => clientConfig(options.kind, port, extra),
+      clientConfig: (extra = []) => clientConfig(options.kind, transport, port, extra),
     };
     return server;
   }
@@ -122,7 +140,7 @@ export class Lab {
 
 function serverConfig(options: ServerOptions, port: number, dir: string): string[] {
   const common = [
-    'proto udp',
+    options.transport === 'tcp' ? 'proto tcp-server' : 'proto udp',
     'local 127.0.0.1',
     `port ${port}`,
     'tls-server',
@@ -150,12 +168,17 @@ function serverConfig(options: ServerOptions, port: number, dir: string): string
   return [...kind, ...common, ...(options.extra ?? [])];
 }
 
-function clientConfig(kind: ServerKind, port: number, extra: readonly string[]): string {
+function clientConfig(
+  kind: ServerKind,
+  transport: Transport,
+  port: number,
+  extra: readonly string[],
+): string {
   const lines = [
     ...(kind === 'p2p'
       ? ['dev null', 'tls-client']
       : ['client', 'dev tun', 'ifconfig-noexec', 'route-noexec']),
-    'proto udp',
+    transport === 'tcp' ? 'proto tcp-client' : 'proto udp',
     `remote 127.0.0.1 ${port}`,
     'nobind',
     // Unified profile, as VPN providers ship them: key material inline.
