@@ -36,7 +36,7 @@ const exitOf = async (
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
-  return Promise.race([exited, sleep(timeoutMs).then(() => undefined)]);
+  return Promise.race([exited, sleep(timeoutMs, undefined, { ref: false }).then(() => undefined)]);
 };
 
 describe('a host process signalled while its tunnel runs', () => {
