@@ -27,6 +27,7 @@ import { runAttached, type AttachRequest } from './attach-run.js';
 import { BYTECOUNT_INTERVAL_S } from './engine-options.js';
 import type { StopKind } from './tunnel.js';
 import { tunnelHandle } from './tunnel-handle.js';
+import { createDemand } from './demand.js';
 import type { TunnelOutput } from './tunnel-output.js';
 import { DEFAULT_STOP_DEADLINES, type Tunnel } from './vpn.js';
 
@@ -53,6 +54,7 @@ export function attachTunnel(options: AttachOptions, deps: AttachDeps = {}): Att
   const logger = options.logger ?? silentLogger;
   const now = deps.now ?? (() => scheduler.now());
   const request$ = new ReplaySubject<AttachRequest>();
+  const tunDemand = createDemand();
 
   const run$: Observable<TunnelOutput> = concat(
     of<TunnelOutput>({ channel: 'event', event: { kind: 'StartRequested', at: now() } }),
@@ -75,6 +77,7 @@ export function attachTunnel(options: AttachOptions, deps: AttachDeps = {}): Att
           ...(options.statusPollMs === undefined ? {} : { statusPollMs: options.statusPollMs }),
           ...(options.transcript === undefined ? {} : { transcript: options.transcript }),
           bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
+          tunDemand$: tunDemand.active$,
           connector: deps.connector ?? connectSocket,
           processInfo: deps.processInfo ?? procfsProcessInfo(),
           processTable: deps.processTable ?? createProcessTable(),
@@ -99,7 +102,12 @@ export function attachTunnel(options: AttachOptions, deps: AttachDeps = {}): Att
     ),
   ).pipe(share());
 
-  const tunnel = tunnelHandle(run$, now, (kind: StopKind = 'graceful') => request$.next(kind));
+  const tunnel = tunnelHandle(
+    run$,
+    now,
+    (kind: StopKind = 'graceful') => request$.next(kind),
+    tunDemand,
+  );
   return { ...tunnel, detach: () => request$.next('detach') };
 }
 

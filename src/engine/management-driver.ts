@@ -1,6 +1,7 @@
 import {
   EMPTY,
   catchError,
+  combineLatest,
   exhaustMap,
   concat,
   filter,
@@ -42,6 +43,8 @@ export interface DriverContext {
   readonly bytecountIntervalS: number;
   /** How often `status` is polled for the tunnel device's counters while connected. */
   readonly statusPollMs?: number;
+  /** Whether anyone reads the tunnel device's counters; polled only then (default: always). */
+  readonly tunDemand$?: Observable<boolean>;
   readonly credentials: CredentialsProvider | undefined;
   readonly remotePolicy?: RemotePolicy;
   readonly proxyPolicy?: ProxyPolicy;
@@ -153,12 +156,19 @@ export function driveManagement(
     logger,
   );
 
-  // The TUN/TAP counters come only from `status`: polled while openvpn reports CONNECTED.
+  // The TUN/TAP counters come only from `status`: polled while openvpn reports CONNECTED and
+  // someone reads them.
   const connected$ = notification$.pipe(
     filter((n): n is Extract<Notification, { type: 'state' }> => n.type === 'state'),
     map((n) => n.name === 'CONNECTED'),
   );
-  const tun$ = pollWhile(connected$, context.statusPollMs ?? STATUS_POLL_MS, scheduler).pipe(
+  const pollActive$ =
+    context.tunDemand$ === undefined
+      ? connected$
+      : combineLatest([connected$, context.tunDemand$]).pipe(
+          map(([connected, watched]) => connected && watched),
+        );
+  const tun$ = pollWhile(pollActive$, context.statusPollMs ?? STATUS_POLL_MS, scheduler).pipe(
     exhaustMap(() => session.send(command.status()).pipe(tolerate('status'))),
     mergeMap((report): Observable<TunnelOutput> => {
       const read = report.statistics['TUN/TAP read bytes'];

@@ -12,13 +12,15 @@ import type { EngineEvent } from '../state/engine-event.js';
 import { addByteCount, emptyTraffic, type Traffic } from '../state/traffic.js';
 import { toVpnState$ } from '../state/vpn-state-stream.js';
 import { idleState, type VpnState } from '../state/vpn-state.js';
+import type { Demand } from './demand.js';
 import type { StopKind } from './tunnel.js';
 import type { LogRecord, TunTrafficSample, TunnelOutput } from './tunnel-output.js';
 import type { Tunnel } from './vpn.js';
 
 /**
  * The handle over one run's output: the state is the reduction of its events, and the
- * companion streams are split off it. The run is subscribed at once and runs to its end
+ * companion streams are split off it. With `tunDemand`, subscribing to `tunTraffic$` is what
+ * makes the run poll the tunnel device's counters. The run is subscribed at once and runs to its end
  * whoever watches; `done` resolves with the last state when it completes. `output$` must be
  * shared (it is subscribed several times).
  */
@@ -26,6 +28,7 @@ export function tunnelHandle(
   output$: Observable<TunnelOutput>,
   now: () => number,
   stop: (kind?: StopKind) => void,
+  tunDemand?: Demand,
 ): Tunnel {
   const event$ = output$.pipe(
     filter((o): o is Extract<TunnelOutput, { channel: 'event' }> => o.channel === 'event'),
@@ -81,7 +84,8 @@ export function tunnelHandle(
     traffic$: traffic$.asObservable(),
     log$: log$.asObservable(),
     pid$: pid$.asObservable(),
-    tunTraffic$: tunTraffic$.asObservable(),
+    tunTraffic$:
+      tunDemand === undefined ? tunTraffic$.asObservable() : tunDemand.track(tunTraffic$),
     stop,
     done,
   };

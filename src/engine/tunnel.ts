@@ -75,6 +75,7 @@ export interface TunnelContext {
   readonly profileUsername?: string;
   readonly bytecountIntervalS: number;
   readonly statusPollMs?: number;
+  readonly tunDemand$?: Observable<boolean>;
   readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;
   /** Runs openvpn; by default spawns it (taking turns) and reads its pipes. */

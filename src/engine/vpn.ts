@@ -30,6 +30,7 @@ import {
   type EngineOptions,
   type StopDeadlines,
 } from './engine-options.js';
+import { createDemand } from './demand.js';
 import { hostSignalGuard } from './host-signals.js';
 import { installExitHook } from './live-tunnels.js';
 import { tunnelHandle } from './tunnel-handle.js';
@@ -57,7 +58,10 @@ export interface Tunnel {
   readonly traffic$: Observable<Traffic>;
   /** openvpn's log: `>LOG` lines and its stdout/stderr. */
   readonly log$: Observable<LogRecord>;
-  /** The tunnel device's counters, read with `status` while connected (latest replayed). */
+  /**
+   * The tunnel device's counters, read with `status` while connected and subscribed to (latest
+   * replayed; a first subscriber triggers a read at once).
+   */
   readonly tunTraffic$: Observable<TunTrafficSample>;
   /** The openvpn process id, once spawned, or as an attached openvpn reports it (replayed). */
   readonly pid$: Observable<number>;
@@ -80,6 +84,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
   const processTable = deps.processTable ?? createProcessTable();
   const profileUsername = inlineUsername(options.profile);
   const stop$ = new ReplaySubject<StopKind>();
+  const tunDemand = createDemand();
   let stopRequested = false;
   installExitHook();
 
@@ -128,6 +133,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                   : { promptTimeoutMs: options.promptTimeoutMs }),
                 ...(profileUsername === undefined ? {} : { profileUsername }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
+                tunDemand$: tunDemand.active$,
                 spawner: deps.spawner,
                 ...(deps.connector === undefined ? {} : { connector: deps.connector }),
                 processInfo,
@@ -163,7 +169,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
     stopRequested = true;
     stop$.next(kind);
   };
-  const tunnel = tunnelHandle(output$, now, stop);
+  const tunnel = tunnelHandle(output$, now, stop, tunDemand);
   if (options.stopOnHostSignals !== false) {
     (deps.hostSignalGuard ?? hostSignalGuard()).guard({ stop, done: tunnel.done, logger });
   }

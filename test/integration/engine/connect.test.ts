@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, filter } from 'rxjs';
 import { parseOvpn } from '../../../src/profile/parse-ovpn.js';
 import { startTunnel, type Tunnel } from '../../../src/engine/vpn.js';
@@ -13,6 +14,8 @@ const appId = `it-connect-${process.pid}`;
 const tunnels: Tunnel[] = [];
 // Other test files run openvpn under their own app ids: only ours count here.
 const deps = { processTable: scopedProcessTable([appId]) };
+/** Long enough for several 100 ms polls, were any running. */
+const POLLS_WINDOW_MS = 600;
 
 afterEach(async () => {
   for (const tunnel of tunnels.splice(0)) {
@@ -92,6 +95,40 @@ describe('the engine against real openvpn', () => {
       writeBytes: expect.any(Number),
       at: expect.any(Number),
     });
+    tunnel.stop();
+    expect(await tunnel.done).toMatchObject({ phase: 'stopped' });
+  }, 30_000);
+
+  it('sends status only while someone reads the tunnel device counters', async () => {
+    const server = await lab.server({ kind: 'pull' });
+    const written: string[] = [];
+    const tunnel = startTunnel(
+      {
+        profile: profileOf(server.clientConfig()),
+        appId,
+        statusPollMs: 100,
+        transcript: (line) => {
+          if (line.direction === 'to-openvpn') written.push(line.text);
+        },
+      },
+      deps,
+    );
+    tunnels.push(tunnel);
+    const statusCount = (): number => written.filter((text) => text === 'status').length;
+    await firstValueFrom(tunnel.state$.pipe(filter((s) => s.phase === 'connected')));
+    await sleep(POLLS_WINDOW_MS);
+    expect(statusCount()).toBe(0);
+
+    const watching = tunnel.tunTraffic$.subscribe();
+    await firstValueFrom(tunnel.tunTraffic$);
+    await sleep(POLLS_WINDOW_MS);
+    watching.unsubscribe();
+    // A poll already written may still be answered; none is written after that.
+    const afterWatching = statusCount();
+    expect(afterWatching).toBeGreaterThanOrEqual(2);
+    await sleep(POLLS_WINDOW_MS);
+    expect(statusCount()).toBe(afterWatching);
+
     tunnel.stop();
     expect(await tunnel.done).toMatchObject({ phase: 'stopped' });
   }, 30_000);
