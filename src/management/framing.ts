@@ -28,7 +28,14 @@ const CR = 0x0d;
 // openvpn sends the management password prompt without a line end and waits (manage.c man_prompt).
 const PROMPT = Buffer.from('ENTER PASSWORD:', 'latin1');
 const PROMPT_BYTES = PROMPT.length;
+const PROMPT_TEXT = PROMPT.toString('latin1');
+const PROMPT_FIRST = PROMPT_TEXT.charCodeAt(0);
 const PASSWORD_PROMPT: Frame = Object.freeze({ kind: 'password-prompt' });
+// Complete lines are decoded a slab of about this many bytes at a time, cut at a line end: one
+// decode per slab instead of one per line. The lines are slices of the slab's string, so a line
+// a consumer keeps holds at most one slab, and a non-ASCII character makes only its own slab a
+// two-byte string.
+const SLAB_BYTES = 2048;
 
 const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
   end - start >= PROMPT_BYTES &&
@@ -80,6 +87,48 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       frames.push({ kind: 'line-too-long', bytes: to - from });
     } else {
       frames.push({ kind: 'line', text: bytes.toString('utf8', from, to) });
+    }
+  };
+
+  // The line text[start, end) of a decoded slab: the same frames emitLine makes of its bytes,
+  // since an LF or CR byte always decodes on its own and the prompt is ASCII.
+  const emitText = (frames: Frame[], text: string, start: number, end: number): void => {
+    let from = start;
+    while (text.charCodeAt(from) === PROMPT_FIRST && text.startsWith(PROMPT_TEXT, from)) {
+      frames.push(PASSWORD_PROMPT);
+      from += PROMPT_BYTES;
+    }
+    const to = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (from > start && to === from) return;
+    frames.push({ kind: 'line', text: text.slice(from, to) });
+  };
+
+  // Every line of bytes[start, last], where `last` is an LF.
+  const emitLines = (frames: Frame[], bytes: Buffer, start: number, last: number): void => {
+    let from = start;
+    while (from <= last) {
+      const end = last - from <= SLAB_BYTES ? last : bytes.indexOf(LF, from + SLAB_BYTES);
+      if (end - from <= maxLineBytes) {
+        // No line of the slab can pass the bound, so its byte length need not be known.
+        const text = bytes.toString('utf8', from, end);
+        let lineStart = 0;
+        let newline = text.indexOf('\n');
+        while (newline !== -1) {
+          emitText(frames, text, lineStart, newline);
+          lineStart = newline + 1;
+          newline = text.indexOf('\n', lineStart);
+        }
+        emitText(frames, text, lineStart, text.length);
+      } else {
+        let lineStart = from;
+        let newline = bytes.indexOf(LF, from);
+        while (newline !== -1 && newline <= end) {
+          emitLine(frames, bytes, lineStart, newline);
+          lineStart = newline + 1;
+          newline = bytes.indexOf(LF, lineStart);
+        }
+      }
+      from = end + 1;
     }
   };
 
@@ -144,10 +193,10 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
         start = newline + 1;
         newline = bytes.indexOf(LF, start);
       }
-      while (newline !== -1) {
-        emitLine(frames, bytes, start, newline);
-        start = newline + 1;
-        newline = bytes.indexOf(LF, start);
+      if (newline !== -1) {
+        const last = bytes.lastIndexOf(LF);
+        if (last >= start) emitLines(frames, bytes, start, last);
+        start = last + 1;
       }
       if (start < bytes.length) keepPartial(frames, bytes, start);
       return frames;
