@@ -36,6 +36,8 @@ const PASSWORD_PROMPT: Frame = Object.freeze({ kind: 'password-prompt' });
 // a consumer keeps holds at most one slab, and a non-ASCII character makes only its own slab a
 // two-byte string.
 const SLAB_BYTES = 2048;
+// Room for the partial line most chunks end with; a longer one grows the buffer.
+const INITIAL_PARTIAL_BYTES = 1024;
 
 const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
   end - start >= PROMPT_BYTES &&
@@ -55,8 +57,8 @@ const asBuffer = (chunk: Uint8Array): Buffer =>
  */
 export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder => {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  // The partial line: small slices copied out of their chunks, joined only when the line ends.
-  let parts: Buffer[] = [];
+  // The partial line, copied out of its chunks into one buffer that grows as needed.
+  let partial = Buffer.allocUnsafeSlow(INITIAL_PARTIAL_BYTES);
   let partBytes = 0;
   // While > 0 we are skipping an over-long line up to its LF; the count is its length so far.
   let discarded = 0;
@@ -133,15 +135,37 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   };
 
   const settleHead = (frames: Frame[]): void => {
-    let head = Buffer.concat(parts, partBytes);
-    while (startsWithPrompt(head, 0, head.length)) {
+    let from = 0;
+    while (startsWithPrompt(partial, from, partBytes)) {
       frames.push(PASSWORD_PROMPT);
-      head = head.subarray(PROMPT_BYTES);
+      from += PROMPT_BYTES;
       afterPrompt = true;
     }
-    parts = head.length > 0 ? [head] : [];
-    partBytes = head.length;
-    headSettled = head.length > 0 && !isPromptPrefix(head, 0, head.length);
+    if (from > 0) {
+      partial.copyWithin(0, from, partBytes);
+      partBytes -= from;
+    }
+    headSettled = partBytes > 0 && !isPromptPrefix(partial, 0, partBytes);
+  };
+
+  // Copy: the caller may reuse the chunk's memory once push returns.
+  const appendPartial = (bytes: Buffer, start: number, end: number): void => {
+    const needed = partBytes + end - start;
+    if (needed > partial.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, 2 * partial.length));
+      partial.copy(grown, 0, 0, partBytes);
+      partial = grown;
+    }
+    bytes.copy(partial, partBytes, start, end);
+    partBytes = needed;
+  };
+
+  // Forgets the partial line; a buffer grown for a long line is not kept for the short ones.
+  const clearPartial = (): void => {
+    partBytes = 0;
+    if (partial.length > INITIAL_PARTIAL_BYTES) {
+      partial = Buffer.allocUnsafeSlow(INITIAL_PARTIAL_BYTES);
+    }
   };
 
   const keepPartial = (frames: Frame[], bytes: Buffer, start: number): void => {
@@ -151,17 +175,14 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       discardedEndsInCr = bytes[bytes.length - 1] === CR;
       return;
     }
-    // Copy: the caller may reuse the chunk's memory once push returns.
-    parts.push(Buffer.from(bytes.subarray(start)));
-    partBytes += length;
+    appendPartial(bytes, start, bytes.length);
     if (!headSettled) settleHead(frames);
     // One spare byte for the CR of a line that is exactly maxLineBytes long. A head that may
     // still become the prompt (under its 15 bytes) is kept whatever the bound.
     if (headSettled && partBytes > maxLineBytes + 1) {
       discarded = partBytes;
       discardedEndsInCr = bytes[bytes.length - 1] === CR;
-      parts = [];
-      partBytes = 0;
+      clearPartial();
     }
   };
 
@@ -172,12 +193,10 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       frames.push({ kind: 'line-too-long', bytes: total });
       discarded = 0;
     } else {
-      parts.push(bytes.subarray(0, end));
-      const line = Buffer.concat(parts, partBytes + end);
-      emitLine(frames, line, 0, line.length, afterPrompt);
+      appendPartial(bytes, 0, end);
+      emitLine(frames, partial, 0, partBytes, afterPrompt);
     }
-    parts = [];
-    partBytes = 0;
+    clearPartial();
     headSettled = false;
     afterPrompt = false;
   };
@@ -206,11 +225,9 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       if (discarded > 0) {
         frames.push({ kind: 'line-too-long', bytes: discarded });
       } else if (partBytes > 0) {
-        const line = Buffer.concat(parts, partBytes);
-        emitLine(frames, line, 0, line.length, afterPrompt);
+        emitLine(frames, partial, 0, partBytes, afterPrompt);
       }
-      parts = [];
-      partBytes = 0;
+      clearPartial();
       discarded = 0;
       headSettled = false;
       afterPrompt = false;

@@ -4,6 +4,8 @@ import { digitsAt } from './digits.js';
 import type { Notification } from './types.js';
 
 const STATE_PREFIX = '>STATE:';
+// Faster than startsWith in V8 (see fast-path.ts).
+const STATE_START = /^>STATE:/;
 const PORT_MIN = 1;
 const PORT_MAX = 65_535;
 const REJECT = -2;
@@ -46,7 +48,7 @@ const authTimeout = (description: string | undefined): number | undefined => {
  * (`undefined`).
  */
 export function parseHotStateLine(line: string): Notification | undefined {
-  if (!line.startsWith(STATE_PREFIX)) return undefined;
+  if (!STATE_START.test(line)) return undefined;
   const start = STATE_PREFIX.length;
   const commas: number[] = [];
   for (let at = line.indexOf(',', start); at !== -1; at = line.indexOf(',', at + 1)) {
