@@ -12,12 +12,24 @@ export interface LineDecoderOptions {
   readonly maxLineBytes?: number;
 }
 
+/** Takes each frame as soon as it is decoded. */
+export type FrameSink = (frame: Frame) => void;
+
 /** A streaming splitter from socket chunks to frames. */
 export interface LineDecoder {
   /** Consumes one chunk and returns every frame it completes. */
   push(chunk: Uint8Array): Frame[];
   /** Flushes the pending partial line, if any, at end of stream. */
   end(): Frame[];
+  /**
+   * Like {@link push}, but hands each frame to `sink` as it is decoded instead of collecting
+   * them: a busy stream's chunks hold a thousand lines each, and the array cost more than the
+   * frames in it. A chunk pushed from inside `sink` is decoded once this one is done. If `sink`
+   * throws, the error propagates and the rest of the chunk is lost.
+   */
+  pushTo(chunk: Uint8Array, sink: FrameSink): void;
+  /** Like {@link end}, handing the frames to `sink`. */
+  endTo(sink: FrameSink): void;
 }
 
 /** Default bound on one line: far above anything openvpn 2.6 sends (status lines, ENV lines). */
@@ -71,7 +83,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   let afterPrompt = false;
 
   const emitLine = (
-    frames: Frame[],
+    sink: FrameSink,
     bytes: Buffer,
     start: number,
     end: number,
@@ -79,34 +91,34 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   ): void => {
     let from = start;
     while (startsWithPrompt(bytes, from, end)) {
-      frames.push(PASSWORD_PROMPT);
+      sink(PASSWORD_PROMPT);
       from += PROMPT_BYTES;
     }
     const to = end > from && bytes[end - 1] === CR ? end - 1 : end;
     // A line that was only prompts carries nothing more.
     if ((prompted || from > start) && to === from) return;
     if (to - from > maxLineBytes) {
-      frames.push({ kind: 'line-too-long', bytes: to - from });
+      sink({ kind: 'line-too-long', bytes: to - from });
     } else {
-      frames.push({ kind: 'line', text: bytes.toString('utf8', from, to) });
+      sink({ kind: 'line', text: bytes.toString('utf8', from, to) });
     }
   };
 
   // The line text[start, end) of a decoded slab: the same frames emitLine makes of its bytes,
   // since an LF or CR byte always decodes on its own and the prompt is ASCII.
-  const emitText = (frames: Frame[], text: string, start: number, end: number): void => {
+  const emitText = (sink: FrameSink, text: string, start: number, end: number): void => {
     let from = start;
     while (text.charCodeAt(from) === PROMPT_FIRST && text.startsWith(PROMPT_TEXT, from)) {
-      frames.push(PASSWORD_PROMPT);
+      sink(PASSWORD_PROMPT);
       from += PROMPT_BYTES;
     }
     const to = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
     if (from > start && to === from) return;
-    frames.push({ kind: 'line', text: text.slice(from, to) });
+    sink({ kind: 'line', text: text.slice(from, to) });
   };
 
   // Every line of bytes[start, last], where `last` is an LF.
-  const emitLines = (frames: Frame[], bytes: Buffer, start: number, last: number): void => {
+  const emitLines = (sink: FrameSink, bytes: Buffer, start: number, last: number): void => {
     let from = start;
     while (from <= last) {
       const end = last - from <= SLAB_BYTES ? last : bytes.indexOf(LF, from + SLAB_BYTES);
@@ -116,16 +128,16 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
         let lineStart = 0;
         let newline = text.indexOf('\n');
         while (newline !== -1) {
-          emitText(frames, text, lineStart, newline);
+          emitText(sink, text, lineStart, newline);
           lineStart = newline + 1;
           newline = text.indexOf('\n', lineStart);
         }
-        emitText(frames, text, lineStart, text.length);
+        emitText(sink, text, lineStart, text.length);
       } else {
         let lineStart = from;
         let newline = bytes.indexOf(LF, from);
         while (newline !== -1 && newline <= end) {
-          emitLine(frames, bytes, lineStart, newline);
+          emitLine(sink, bytes, lineStart, newline);
           lineStart = newline + 1;
           newline = bytes.indexOf(LF, lineStart);
         }
@@ -134,10 +146,10 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     }
   };
 
-  const settleHead = (frames: Frame[]): void => {
+  const settleHead = (sink: FrameSink): void => {
     let from = 0;
     while (startsWithPrompt(partial, from, partBytes)) {
-      frames.push(PASSWORD_PROMPT);
+      sink(PASSWORD_PROMPT);
       from += PROMPT_BYTES;
       afterPrompt = true;
     }
@@ -168,7 +180,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     }
   };
 
-  const keepPartial = (frames: Frame[], bytes: Buffer, start: number): void => {
+  const keepPartial = (sink: FrameSink, bytes: Buffer, start: number): void => {
     const length = bytes.length - start;
     if (discarded > 0) {
       discarded += length;
@@ -176,7 +188,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
       return;
     }
     appendPartial(bytes, start, bytes.length);
-    if (!headSettled) settleHead(frames);
+    if (!headSettled) settleHead(sink);
     // One spare byte for the CR of a line that is exactly maxLineBytes long. A head that may
     // still become the prompt (under its 15 bytes) is kept whatever the bound.
     if (headSettled && partBytes > maxLineBytes + 1) {
@@ -186,53 +198,93 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
     }
   };
 
-  const finishPartial = (frames: Frame[], bytes: Buffer, end: number): void => {
+  const finishPartial = (sink: FrameSink, bytes: Buffer, end: number): void => {
     if (discarded > 0) {
       const endsInCr = end > 0 ? bytes[end - 1] === CR : discardedEndsInCr;
       const total = discarded + end - (endsInCr ? 1 : 0);
-      frames.push({ kind: 'line-too-long', bytes: total });
+      sink({ kind: 'line-too-long', bytes: total });
       discarded = 0;
     } else {
       appendPartial(bytes, 0, end);
-      emitLine(frames, partial, 0, partBytes, afterPrompt);
+      emitLine(sink, partial, 0, partBytes, afterPrompt);
     }
     clearPartial();
     headSettled = false;
     afterPrompt = false;
   };
 
+  const decodeChunk = (bytes: Buffer, sink: FrameSink): void => {
+    const newline = bytes.indexOf(LF);
+    if (newline === -1) {
+      if (bytes.length > 0) keepPartial(sink, bytes, 0);
+      return;
+    }
+    let start = 0;
+    if (partBytes > 0 || discarded > 0 || afterPrompt) {
+      finishPartial(sink, bytes, newline);
+      start = newline + 1;
+    }
+    const last = bytes.lastIndexOf(LF);
+    if (last >= start) emitLines(sink, bytes, start, last);
+    if (last + 1 < bytes.length) keepPartial(sink, bytes, last + 1);
+  };
+
+  const decodeEnd = (sink: FrameSink): void => {
+    if (discarded > 0) {
+      sink({ kind: 'line-too-long', bytes: discarded });
+    } else if (partBytes > 0) {
+      emitLine(sink, partial, 0, partBytes, afterPrompt);
+    }
+    clearPartial();
+    discarded = 0;
+    headSettled = false;
+    afterPrompt = false;
+  };
+
+  // A sink may feed the decoder again (a fake socket answering a write at once): such chunks
+  // wait until the one being decoded is done, so frames keep stream order and state stays whole.
+  let busy = false;
+  const waiting: { readonly bytes: Buffer | undefined; readonly sink: FrameSink }[] = [];
+  const run = (bytes: Buffer | undefined, sink: FrameSink): void => {
+    if (busy) {
+      // Copy: the caller may reuse the chunk's memory once push returns.
+      waiting.push({ bytes: bytes === undefined ? undefined : Buffer.from(bytes), sink });
+      return;
+    }
+    busy = true;
+    try {
+      for (let next = { bytes, sink }; ;) {
+        if (next.bytes === undefined) decodeEnd(next.sink);
+        else decodeChunk(next.bytes, next.sink);
+        const queued = waiting.shift();
+        if (queued === undefined) break;
+        next = queued;
+      }
+    } finally {
+      busy = false;
+      waiting.length = 0;
+    }
+  };
+  const pushTo = (chunk: Uint8Array, sink: FrameSink): void => {
+    run(asBuffer(chunk), sink);
+  };
+  const endTo = (sink: FrameSink): void => {
+    run(undefined, sink);
+  };
+
   return {
     push(chunk) {
       const frames: Frame[] = [];
-      const bytes = asBuffer(chunk);
-      let start = 0;
-      let newline = bytes.indexOf(LF, start);
-      if (newline !== -1 && (partBytes > 0 || discarded > 0 || afterPrompt)) {
-        finishPartial(frames, bytes, newline);
-        start = newline + 1;
-        newline = bytes.indexOf(LF, start);
-      }
-      if (newline !== -1) {
-        const last = bytes.lastIndexOf(LF);
-        if (last >= start) emitLines(frames, bytes, start, last);
-        start = last + 1;
-      }
-      if (start < bytes.length) keepPartial(frames, bytes, start);
+      pushTo(chunk, (frame) => frames.push(frame));
       return frames;
     },
     end() {
       const frames: Frame[] = [];
-      if (discarded > 0) {
-        frames.push({ kind: 'line-too-long', bytes: discarded });
-      } else if (partBytes > 0) {
-        emitLine(frames, partial, 0, partBytes, afterPrompt);
-      }
-      clearPartial();
-      discarded = 0;
-      headSettled = false;
-      afterPrompt = false;
+      endTo((frame) => frames.push(frame));
       return frames;
     },
+    pushTo,
+    endTo,
   };
 };
 
@@ -245,15 +297,18 @@ export const decodeFrames =
   (chunk$) =>
     new Observable<Frame>((subscriber) => {
       const decoder = createLineDecoder(options);
+      const next = (frame: Frame): void => {
+        subscriber.next(frame);
+      };
       return chunk$.subscribe({
         next: (chunk) => {
-          for (const frame of decoder.push(chunk)) subscriber.next(frame);
+          decoder.pushTo(chunk, next);
         },
         error: (error: unknown) => {
           subscriber.error(error);
         },
         complete: () => {
-          for (const frame of decoder.end()) subscriber.next(frame);
+          decoder.endTo(next);
           subscriber.complete();
         },
       });

@@ -248,6 +248,53 @@ describe('createLineDecoder on chunks of many lines', () => {
   });
 });
 
+describe('LineDecoder.pushTo', () => {
+  const decodeTo = (chunks: readonly Buffer[], maxLineBytes: number): Frame[] => {
+    const decoder = createLineDecoder({ maxLineBytes });
+    const frames: Frame[] = [];
+    const sink = (frame: Frame): void => {
+      frames.push(frame);
+    };
+    for (const chunk of chunks) decoder.pushTo(chunk, sink);
+    decoder.endTo(sink);
+    return frames;
+  };
+
+  it('hands the sink the frames push returns, for any bytes and chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(framingPiece, { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 4000 }),
+        (pieces, points, max) => {
+          const buffer = Buffer.concat(pieces);
+          const chunks = splitAt(
+            buffer,
+            points.map((point) => point % (buffer.length + 1)),
+          );
+          expect(decodeTo(chunks, max)).toStrictEqual(decodeAll(chunks, max));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('decodes a chunk pushed from inside the sink after the current one, in stream order', () => {
+    const decoder = createLineDecoder();
+    const seen: string[] = [];
+    const sink = (frame: Frame): void => {
+      if (frame.kind !== 'line') return;
+      seen.push(frame.text);
+      // As a fake socket that answers a command at once would.
+      if (frame.text === 'b') decoder.pushTo(bytes('d\r\ne'), sink);
+    };
+    decoder.pushTo(bytes('a\r\nb\r\nc\r\npart'), sink);
+    decoder.pushTo(bytes('ial\r\n'), sink);
+    decoder.endTo(sink);
+    expect(seen).toEqual(['a', 'b', 'c', 'partd', 'eial']);
+  });
+});
+
 describe('decodeFrames', () => {
   it('emits frames per chunk, flushes on completion and unsubscribes from the source', () => {
     const scheduler = new TestScheduler((actual, expected) => {
