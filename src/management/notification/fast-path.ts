@@ -4,6 +4,7 @@ import { parseHotStateLine } from './state-fast-path.js';
 import type { LogFlags, Notification } from './types.js';
 
 const COMMA = 0x2c;
+const COLON = 0x3a;
 const LOG_PREFIX = '>LOG:';
 const BYTECOUNT_PREFIX = '>BYTECOUNT:';
 const BYTECOUNT_CLI_PREFIX = '>BYTECOUNT_CLI:';
@@ -83,7 +84,10 @@ export function parseHotLine(
     case CHAR_L:
       return LOG_START.test(line) ? parseLog(line, commonLogFlags) : undefined;
     case CHAR_B:
-      if (BYTECOUNT_START.test(line)) return parseBytecount(line);
+      // `>BYTECOUNT:` and `>BYTECOUNT_CLI:` part at their 11th character.
+      if (line.charCodeAt(BYTECOUNT_PREFIX.length - 1) === COLON) {
+        return BYTECOUNT_START.test(line) ? parseBytecount(line) : undefined;
+      }
       return BYTECOUNT_CLI_START.test(line) ? parseBytecountCli(line) : undefined;
     case CHAR_S:
       return parseHotStateLine(line);
