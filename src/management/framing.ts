@@ -47,7 +47,7 @@ const PASSWORD_PROMPT: Frame = Object.freeze({ kind: 'password-prompt' });
 // decode per slab instead of one per line. The lines are slices of the slab's string, so a line
 // a consumer keeps holds at most one slab, and a non-ASCII character makes only its own slab a
 // two-byte string.
-const SLAB_BYTES = 2048;
+const SLAB_BYTES = 1024;
 // Room for the partial line most chunks end with; a longer one grows the buffer.
 const INITIAL_PARTIAL_BYTES = 1024;
 
@@ -58,7 +58,9 @@ const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
 
 /** True when `bytes[start, end)` could still grow into the prompt. */
 const isPromptPrefix = (bytes: Buffer, start: number, end: number): boolean =>
-  end - start < PROMPT_BYTES && bytes.compare(PROMPT, 0, end - start, start, end) === 0;
+  end - start < PROMPT_BYTES &&
+  (end === start ||
+    (bytes[start] === PROMPT[0] && bytes.compare(PROMPT, 0, end - start, start, end) === 0));
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
