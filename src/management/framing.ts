@@ -25,7 +25,7 @@ export interface LineDecoder {
    * Like {@link push}, but hands each frame to `sink` as it is decoded instead of collecting
    * them: a busy stream's chunks hold a thousand lines each, and the array cost more than the
    * frames in it. A chunk pushed from inside `sink` is decoded once this one is done. If `sink`
-   * throws, the error propagates and the rest of the chunk is lost.
+   * throws, the error propagates; the rest of the chunk, and any chunk pushed meanwhile, is lost.
    */
   pushTo(chunk: Uint8Array, sink: FrameSink): void;
   /** Like {@link end}, handing the frames to `sink`. */
