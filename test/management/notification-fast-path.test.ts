@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseHotEnvLine, parseHotLine } from '../../src/management/notification/fast-path.js';
 import { commonLogFlags, parseLine } from '../../src/management/notification/parse-line.js';
+import { parseStateFieldsChecked } from '../../src/management/parsers/state-line.js';
 
 // What the general parser makes of a line that is one whole notification.
 const general = (line: string): unknown => {
@@ -27,9 +28,22 @@ const stateField = fc.oneof(
   digits,
   fc.string({ maxLength: 6 }),
 );
-const stateLine = fc
-  .array(stateField, { minLength: 1, maxLength: 11 })
-  .map((fields) => `>STATE:${fields.join(',')}`);
+const stateLine = fc.oneof(
+  fc
+    .array(stateField, { minLength: 1, maxLength: 11 })
+    .map((fields) => `>STATE:${fields.join(',')}`),
+  // Mostly well-formed: a time, a name, then any fields.
+  fc
+    .tuple(
+      fc.oneof(fc.nat().map(String), stateField),
+      fc.oneof(fc.constantFrom('CONNECTED', 'AUTH_PENDING', 'WAIT', 'INITIAL'), stateField),
+      fc.array(stateField, { minLength: 2, maxLength: 8 }),
+    )
+    .map(([time, name, rest]) => `>STATE:${[time, name, ...rest].join(',')}`),
+  fc
+    .tuple(fc.nat(), stateField, fc.array(stateField, { minLength: 2, maxLength: 6 }))
+    .map(([time, timeout, rest]) => `>STATE:${[time, 'AUTH_PENDING', timeout, ...rest].join(',')}`),
+);
 const hotLine = fc.oneof(
   fc.tuple(digits, flags, text).map(([t, f, m]) => `>LOG:${t},${f},${m}`),
   fc.tuple(digits, digits).map(([a, b]) => `>BYTECOUNT:${a},${b}`),
@@ -37,8 +51,6 @@ const hotLine = fc.oneof(
   fc.tuple(digits, digits, digits).map(([a, b, c]) => `>BYTECOUNT_CLI:${a},${b},${c}`),
   fc.array(digits, { maxLength: 5 }).map((counts) => `>BYTECOUNT_CLI:${counts.join(',')}`),
   stateLine,
-  fc.tuple(stateField, stateField).map(([t, n]) => `>STATE:${t},${n},AUTH_PENDING,,,,,`),
-  fc.tuple(digits, stateField).map(([t, d]) => `>STATE:${t},AUTH_PENDING,${d},,,,,`),
   fc
     .tuple(
       fc.constantFrom('>LOG:', '>BYTECOUNT:', '>BYTECOUNT_CLI:', '>STATE:', '>L', '>B', '>S'),
@@ -62,6 +74,19 @@ describe('the fast path for LOG, BYTECOUNT, BYTECOUNT_CLI and STATE lines', () =
         if (fast !== undefined) expectSame(fast, general(line));
       }),
       { numRuns: 30_000 },
+    );
+  });
+
+  it('gives for STATE what the io-ts reader gives, for every line it accepts', () => {
+    fc.assert(
+      fc.property(stateLine, (line) => {
+        const fast = parseHotLine(line, commonLogFlags);
+        if (fast === undefined) return;
+        const checked = parseStateFieldsChecked(line.slice('>STATE:'.length).split(','));
+        expect(checked._tag).toBe('Right');
+        if (checked._tag === 'Right') expectSame(fast, { type: 'state', ...checked.right });
+      }),
+      { numRuns: 20_000 },
     );
   });
 
