@@ -31,6 +31,18 @@ const decode = (chunks: readonly Buffer[], maxLineBytes: number): Frame[] => {
   return [...chunks.flatMap((chunk) => decoder.push(chunk)), ...decoder.end()];
 };
 
+// The same through pushTo and endTo, as the session reads its socket.
+const decodeTo = (chunks: readonly Buffer[], maxLineBytes: number): Frame[] => {
+  const decoder = createLineDecoder({ maxLineBytes });
+  const frames: Frame[] = [];
+  const sink = (frame: Frame): void => {
+    frames.push(frame);
+  };
+  for (const chunk of chunks) decoder.pushTo(chunk, sink);
+  decoder.endTo(sink);
+  return frames;
+};
+
 const chunked = (random: Random, bytes: Buffer): Buffer[] => {
   const chunks: Buffer[] = [];
   let at = 0;
@@ -64,6 +76,9 @@ export const framingTarget: FuzzTarget = {
     const show = () => showInput({ bytes, maxLineBytes, sizes: chunks.map((c) => c.length) });
     if (!isDeepStrictEqual(whole, pieces)) {
       return { property: 'the same frames whatever the chunking', input: show() };
+    }
+    if (!isDeepStrictEqual(pieces, decodeTo(chunks, maxLineBytes))) {
+      return { property: 'pushTo hands over the frames push returns', input: show() };
     }
     for (const frame of whole) {
       const broken = badFrame(frame, maxLineBytes);

@@ -7,7 +7,7 @@ import {
 import { isNotificationLine } from '../../src/management/reply.js';
 
 /**
- * (b) rx-openvpn, the way the management session consumes its socket: `createLineDecoder`
+ * (b) rx-openvpn, the way the management session consumes its socket: `createLineDecoder`'s `pushTo`
  * frames the chunks, real-time lines go through `createNotificationAssembler` to typed
  * notifications (CLIENT and UPDOWN blocks joined), the rest are reply lines.
  * `inspect` sees every notification; the timed runs leave it out.
@@ -37,10 +37,10 @@ export const createRxOpenvpnFeed = (inspect?: (notification: Notification) => vo
   };
   return {
     push(chunk) {
-      for (const frame of decoder.push(chunk)) route(frame);
+      decoder.pushTo(chunk, route);
     },
     end() {
-      for (const frame of decoder.end()) route(frame);
+      decoder.endTo(route);
       for (const notification of assembler.flush()) {
         incomplete += 1;
         take(notification);

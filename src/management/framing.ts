@@ -12,12 +12,24 @@ export interface LineDecoderOptions {
   readonly maxLineBytes?: number;
 }
 
+/** Takes each frame as soon as it is decoded. */
+export type FrameSink = (frame: Frame) => void;
+
 /** A streaming splitter from socket chunks to frames. */
 export interface LineDecoder {
   /** Consumes one chunk and returns every frame it completes. */
   push(chunk: Uint8Array): Frame[];
   /** Flushes the pending partial line, if any, at end of stream. */
   end(): Frame[];
+  /**
+   * Like {@link push}, but hands each frame to `sink` as it is decoded instead of collecting
+   * them: a busy stream's chunks hold a thousand lines each, and the array cost more than the
+   * frames in it. A chunk pushed from inside `sink` is decoded once this one is done. If `sink`
+   * throws, the error propagates; the rest of the chunk, and any chunk pushed meanwhile, is lost.
+   */
+  pushTo(chunk: Uint8Array, sink: FrameSink): void;
+  /** Like {@link end}, handing the frames to `sink`. */
+  endTo(sink: FrameSink): void;
 }
 
 /** Default bound on one line: far above anything openvpn 2.6 sends (status lines, ENV lines). */
@@ -28,7 +40,16 @@ const CR = 0x0d;
 // openvpn sends the management password prompt without a line end and waits (manage.c man_prompt).
 const PROMPT = Buffer.from('ENTER PASSWORD:', 'latin1');
 const PROMPT_BYTES = PROMPT.length;
+const PROMPT_TEXT = PROMPT.toString('latin1');
+const PROMPT_FIRST = PROMPT_TEXT.charCodeAt(0);
 const PASSWORD_PROMPT: Frame = Object.freeze({ kind: 'password-prompt' });
+// Complete lines are decoded a slab of about this many bytes at a time, cut at a line end: one
+// decode per slab instead of one per line. The lines are slices of the slab's string, so a line
+// a consumer keeps holds at most one slab, and a non-ASCII character makes only its own slab a
+// two-byte string.
+const SLAB_BYTES = 1024;
+// Room for the partial line most chunks end with; a longer one grows the buffer.
+const INITIAL_PARTIAL_BYTES = 1024;
 
 const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
   end - start >= PROMPT_BYTES &&
@@ -37,7 +58,9 @@ const startsWithPrompt = (bytes: Buffer, start: number, end: number): boolean =>
 
 /** True when `bytes[start, end)` could still grow into the prompt. */
 const isPromptPrefix = (bytes: Buffer, start: number, end: number): boolean =>
-  end - start < PROMPT_BYTES && bytes.compare(PROMPT, 0, end - start, start, end) === 0;
+  end - start < PROMPT_BYTES &&
+  (end === start ||
+    (bytes[start] === PROMPT[0] && bytes.compare(PROMPT, 0, end - start, start, end) === 0));
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -48,8 +71,8 @@ const asBuffer = (chunk: Uint8Array): Buffer =>
  */
 export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder => {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  // The partial line: small slices copied out of their chunks, joined only when the line ends.
-  let parts: Buffer[] = [];
+  // The partial line, copied out of its chunks into one buffer that grows as needed.
+  let partial = Buffer.allocUnsafeSlow(INITIAL_PARTIAL_BYTES);
   let partBytes = 0;
   // While > 0 we are skipping an over-long line up to its LF; the count is its length so far.
   let discarded = 0;
@@ -62,7 +85,7 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   let afterPrompt = false;
 
   const emitLine = (
-    frames: Frame[],
+    sink: FrameSink,
     bytes: Buffer,
     start: number,
     end: number,
@@ -70,103 +93,200 @@ export const createLineDecoder = (options: LineDecoderOptions = {}): LineDecoder
   ): void => {
     let from = start;
     while (startsWithPrompt(bytes, from, end)) {
-      frames.push(PASSWORD_PROMPT);
+      sink(PASSWORD_PROMPT);
       from += PROMPT_BYTES;
     }
     const to = end > from && bytes[end - 1] === CR ? end - 1 : end;
     // A line that was only prompts carries nothing more.
     if ((prompted || from > start) && to === from) return;
     if (to - from > maxLineBytes) {
-      frames.push({ kind: 'line-too-long', bytes: to - from });
+      sink({ kind: 'line-too-long', bytes: to - from });
     } else {
-      frames.push({ kind: 'line', text: bytes.toString('utf8', from, to) });
+      sink({ kind: 'line', text: bytes.toString('utf8', from, to) });
     }
   };
 
-  const settleHead = (frames: Frame[]): void => {
-    let head = Buffer.concat(parts, partBytes);
-    while (startsWithPrompt(head, 0, head.length)) {
-      frames.push(PASSWORD_PROMPT);
-      head = head.subarray(PROMPT_BYTES);
+  // The line text[start, end) of a decoded slab: the same frames emitLine makes of its bytes,
+  // since an LF or CR byte always decodes on its own and the prompt is ASCII.
+  const emitText = (sink: FrameSink, text: string, start: number, end: number): void => {
+    let from = start;
+    while (text.charCodeAt(from) === PROMPT_FIRST && text.startsWith(PROMPT_TEXT, from)) {
+      sink(PASSWORD_PROMPT);
+      from += PROMPT_BYTES;
+    }
+    const to = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (from > start && to === from) return;
+    sink({ kind: 'line', text: text.slice(from, to) });
+  };
+
+  // Every line of bytes[start, last], where `last` is an LF.
+  const emitLines = (sink: FrameSink, bytes: Buffer, start: number, last: number): void => {
+    let from = start;
+    while (from <= last) {
+      const end = last - from <= SLAB_BYTES ? last : bytes.indexOf(LF, from + SLAB_BYTES);
+      if (end - from <= maxLineBytes) {
+        // No line of the slab can pass the bound, so its byte length need not be known.
+        const text = bytes.toString('utf8', from, end);
+        let lineStart = 0;
+        let newline = text.indexOf('\n');
+        while (newline !== -1) {
+          emitText(sink, text, lineStart, newline);
+          lineStart = newline + 1;
+          newline = text.indexOf('\n', lineStart);
+        }
+        emitText(sink, text, lineStart, text.length);
+      } else {
+        let lineStart = from;
+        let newline = bytes.indexOf(LF, from);
+        while (newline !== -1 && newline <= end) {
+          emitLine(sink, bytes, lineStart, newline);
+          lineStart = newline + 1;
+          newline = bytes.indexOf(LF, lineStart);
+        }
+      }
+      from = end + 1;
+    }
+  };
+
+  const settleHead = (sink: FrameSink): void => {
+    let from = 0;
+    while (startsWithPrompt(partial, from, partBytes)) {
+      sink(PASSWORD_PROMPT);
+      from += PROMPT_BYTES;
       afterPrompt = true;
     }
-    parts = head.length > 0 ? [head] : [];
-    partBytes = head.length;
-    headSettled = head.length > 0 && !isPromptPrefix(head, 0, head.length);
+    if (from > 0) {
+      partial.copyWithin(0, from, partBytes);
+      partBytes -= from;
+    }
+    headSettled = partBytes > 0 && !isPromptPrefix(partial, 0, partBytes);
   };
 
-  const keepPartial = (frames: Frame[], bytes: Buffer, start: number): void => {
+  // Copy: the caller may reuse the chunk's memory once push returns.
+  const appendPartial = (bytes: Buffer, start: number, end: number): void => {
+    const needed = partBytes + end - start;
+    if (needed > partial.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, 2 * partial.length));
+      partial.copy(grown, 0, 0, partBytes);
+      partial = grown;
+    }
+    bytes.copy(partial, partBytes, start, end);
+    partBytes = needed;
+  };
+
+  // Forgets the partial line; a buffer grown for a long line is not kept for the short ones.
+  const clearPartial = (): void => {
+    partBytes = 0;
+    if (partial.length > INITIAL_PARTIAL_BYTES) {
+      partial = Buffer.allocUnsafeSlow(INITIAL_PARTIAL_BYTES);
+    }
+  };
+
+  const keepPartial = (sink: FrameSink, bytes: Buffer, start: number): void => {
     const length = bytes.length - start;
     if (discarded > 0) {
       discarded += length;
       discardedEndsInCr = bytes[bytes.length - 1] === CR;
       return;
     }
-    // Copy: the caller may reuse the chunk's memory once push returns.
-    parts.push(Buffer.from(bytes.subarray(start)));
-    partBytes += length;
-    if (!headSettled) settleHead(frames);
+    appendPartial(bytes, start, bytes.length);
+    if (!headSettled) settleHead(sink);
     // One spare byte for the CR of a line that is exactly maxLineBytes long. A head that may
     // still become the prompt (under its 15 bytes) is kept whatever the bound.
     if (headSettled && partBytes > maxLineBytes + 1) {
       discarded = partBytes;
       discardedEndsInCr = bytes[bytes.length - 1] === CR;
-      parts = [];
-      partBytes = 0;
+      clearPartial();
     }
   };
 
-  const finishPartial = (frames: Frame[], bytes: Buffer, end: number): void => {
+  const finishPartial = (sink: FrameSink, bytes: Buffer, end: number): void => {
     if (discarded > 0) {
       const endsInCr = end > 0 ? bytes[end - 1] === CR : discardedEndsInCr;
       const total = discarded + end - (endsInCr ? 1 : 0);
-      frames.push({ kind: 'line-too-long', bytes: total });
+      sink({ kind: 'line-too-long', bytes: total });
       discarded = 0;
     } else {
-      parts.push(bytes.subarray(0, end));
-      const line = Buffer.concat(parts, partBytes + end);
-      emitLine(frames, line, 0, line.length, afterPrompt);
+      appendPartial(bytes, 0, end);
+      emitLine(sink, partial, 0, partBytes, afterPrompt);
     }
-    parts = [];
-    partBytes = 0;
+    clearPartial();
     headSettled = false;
     afterPrompt = false;
+  };
+
+  const decodeChunk = (bytes: Buffer, sink: FrameSink): void => {
+    const newline = bytes.indexOf(LF);
+    if (newline === -1) {
+      if (bytes.length > 0) keepPartial(sink, bytes, 0);
+      return;
+    }
+    let start = 0;
+    if (partBytes > 0 || discarded > 0 || afterPrompt) {
+      finishPartial(sink, bytes, newline);
+      start = newline + 1;
+    }
+    const last = bytes.lastIndexOf(LF);
+    if (last >= start) emitLines(sink, bytes, start, last);
+    if (last + 1 < bytes.length) keepPartial(sink, bytes, last + 1);
+  };
+
+  const decodeEnd = (sink: FrameSink): void => {
+    if (discarded > 0) {
+      sink({ kind: 'line-too-long', bytes: discarded });
+    } else if (partBytes > 0) {
+      emitLine(sink, partial, 0, partBytes, afterPrompt);
+    }
+    clearPartial();
+    discarded = 0;
+    headSettled = false;
+    afterPrompt = false;
+  };
+
+  // A sink may feed the decoder again (a fake socket answering a write at once): such chunks
+  // wait until the one being decoded is done, so frames keep stream order and state stays whole.
+  let busy = false;
+  const waiting: { readonly bytes: Buffer | undefined; readonly sink: FrameSink }[] = [];
+  const run = (bytes: Buffer | undefined, sink: FrameSink): void => {
+    if (busy) {
+      // Copy: the caller may reuse the chunk's memory once push returns.
+      waiting.push({ bytes: bytes === undefined ? undefined : Buffer.from(bytes), sink });
+      return;
+    }
+    busy = true;
+    try {
+      for (let next = { bytes, sink }; ;) {
+        if (next.bytes === undefined) decodeEnd(next.sink);
+        else decodeChunk(next.bytes, next.sink);
+        const queued = waiting.shift();
+        if (queued === undefined) break;
+        next = queued;
+      }
+    } finally {
+      busy = false;
+      waiting.length = 0;
+    }
+  };
+  const pushTo = (chunk: Uint8Array, sink: FrameSink): void => {
+    run(asBuffer(chunk), sink);
+  };
+  const endTo = (sink: FrameSink): void => {
+    run(undefined, sink);
   };
 
   return {
     push(chunk) {
       const frames: Frame[] = [];
-      const bytes = asBuffer(chunk);
-      let start = 0;
-      let newline = bytes.indexOf(LF, start);
-      if (newline !== -1 && (partBytes > 0 || discarded > 0 || afterPrompt)) {
-        finishPartial(frames, bytes, newline);
-        start = newline + 1;
-        newline = bytes.indexOf(LF, start);
-      }
-      while (newline !== -1) {
-        emitLine(frames, bytes, start, newline);
-        start = newline + 1;
-        newline = bytes.indexOf(LF, start);
-      }
-      if (start < bytes.length) keepPartial(frames, bytes, start);
+      pushTo(chunk, (frame) => frames.push(frame));
       return frames;
     },
     end() {
       const frames: Frame[] = [];
-      if (discarded > 0) {
-        frames.push({ kind: 'line-too-long', bytes: discarded });
-      } else if (partBytes > 0) {
-        const line = Buffer.concat(parts, partBytes);
-        emitLine(frames, line, 0, line.length, afterPrompt);
-      }
-      parts = [];
-      partBytes = 0;
-      discarded = 0;
-      headSettled = false;
-      afterPrompt = false;
+      endTo((frame) => frames.push(frame));
       return frames;
     },
+    pushTo,
+    endTo,
   };
 };
 
@@ -179,15 +299,18 @@ export const decodeFrames =
   (chunk$) =>
     new Observable<Frame>((subscriber) => {
       const decoder = createLineDecoder(options);
+      const next = (frame: Frame): void => {
+        subscriber.next(frame);
+      };
       return chunk$.subscribe({
         next: (chunk) => {
-          for (const frame of decoder.push(chunk)) subscriber.next(frame);
+          decoder.pushTo(chunk, next);
         },
         error: (error: unknown) => {
           subscriber.error(error);
         },
         complete: () => {
-          for (const frame of decoder.end()) subscriber.next(frame);
+          decoder.endTo(next);
           subscriber.complete();
         },
       });

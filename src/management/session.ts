@@ -302,12 +302,12 @@ function createSession(
     });
     socket.data$.subscribe({
       next: (chunk) => {
-        for (const frame of decoder.push(chunk)) route(frame);
+        decoder.pushTo(chunk, route);
         activity$.next();
       },
       error: (error: unknown) => finish({ kind: 'SessionFailed', error: asVpnError(error) }),
       complete: () => {
-        for (const frame of decoder.end()) route(frame);
+        decoder.endTo(route);
         // A CLIENT or UPDOWN block cut short by the hang-up still carries what it got.
         for (const notification of assembler.flush()) {
           routed$.next({ kind: 'notification', notification });

@@ -78,6 +78,14 @@ describe('createLineDecoder', () => {
     expect(decodeAll([bytes(`${exact}\r\n${exact}\n`)], 16)).toEqual([line(exact), line(exact)]);
   });
 
+  it('holds a line alone in its chunk to the bound, whether or not a CR ends it', () => {
+    const exact = 'z'.repeat(16);
+    expect(decodeAll([bytes(`${exact}\n`)], 16)).toEqual([line(exact)]);
+    expect(decodeAll([bytes(`${exact}\r\n`)], 16)).toEqual([line(exact)]);
+    expect(decodeAll([bytes(`${exact}z\n`)], 16)).toEqual([{ kind: 'line-too-long', bytes: 17 }]);
+    expect(decodeAll([bytes(`${exact}z\r\n`)], 16)).toEqual([{ kind: 'line-too-long', bytes: 17 }]);
+  });
+
   it('recognises the password prompt that has no line end', () => {
     const decoder = createLineDecoder();
     expect(decoder.push(bytes('ENTER PASS'))).toEqual([]);
@@ -150,6 +158,140 @@ describe('createLineDecoder', () => {
         },
       ),
     );
+  });
+});
+
+// Byte by byte, every line goes through the partial-line path and is decoded on its own: the
+// reference for the path that decodes many complete lines of a chunk at once.
+const decodeByteByByte = (buffer: Buffer, maxLineBytes?: number): Frame[] =>
+  decodeAll(
+    Array.from({ length: buffer.length }, (_, at) => buffer.subarray(at, at + 1)),
+    maxLineBytes,
+  );
+
+// Pieces that make framing interesting: line ends, the prompt, multi-byte, invalid and
+// truncated UTF-8, long ASCII runs.
+const framingPiece = fc.oneof(
+  fc.constantFrom('\n', '\r\n', '\r', 'ENTER PASSWORD:', '>LOG:1,,x', 'é', '€', '😀').map(bytes),
+  fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0x80]).map(Buffer.from),
+  fc.string({ unit: 'grapheme', maxLength: 30 }).map(bytes),
+  fc.integer({ min: 1, max: 3000 }).map((length) => bytes('a'.repeat(length))),
+  fc.uint8Array({ maxLength: 40 }).map(Buffer.from),
+);
+
+describe('createLineDecoder on chunks of many lines', () => {
+  it('gives the frames of a byte-by-byte feed for any bytes, chunking and bound', () => {
+    fc.assert(
+      fc.property(
+        fc.array(framingPiece, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.oneof(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 81, max: 5000 })),
+        (pieces, points, max) => {
+          const buffer = Buffer.concat(pieces);
+          const cuts = points.map((point) => point % (buffer.length + 1));
+          const expected = decodeByteByByte(buffer, max);
+          expect(decodeAll(splitAt(buffer, cuts), max)).toStrictEqual(expected);
+          expect(decodeAll([buffer], max)).toStrictEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes a 2, 3 or 4 byte character split between chunks at every offset', () => {
+    for (const character of ['é', '€', '😀']) {
+      const before = '>LOG:1,,'.padEnd(3000, 'x');
+      const stream = bytes(`${before}\r\n>CLIENT:ENV,common_name=${character}z\r\nEND\r\n`);
+      const at = stream.indexOf(bytes(character));
+      for (let offset = 0; offset <= bytes(character).length; offset += 1) {
+        expect(decodeAll(splitAt(stream, [at + offset]))).toStrictEqual([
+          line(before),
+          line(`>CLIENT:ENV,common_name=${character}z`),
+          line('END'),
+        ]);
+      }
+    }
+  });
+
+  it('drops the CR of a CRLF split between two chunks of many lines', () => {
+    const stream = bytes(
+      `${'>LOG:1,,a\r\n'.repeat(400)}>LOG:2,,b\r\n${'>LOG:3,,c\r\n'.repeat(400)}`,
+    );
+    const cut = stream.indexOf(bytes('>LOG:2,,b')) + '>LOG:2,,b\r'.length;
+    const frames = decodeAll(splitAt(stream, [cut]));
+    expect(frames).toHaveLength(801);
+    expect(frames[400]).toStrictEqual(line('>LOG:2,,b'));
+    expect(frames.every((frame) => frame.kind === 'line' && !frame.text.includes('\r'))).toBe(true);
+  });
+
+  it('reports an over-long line among short ones in one large chunk, and one across chunks', () => {
+    const long = 'y'.repeat(5000);
+    const stream = bytes(`${'ok\r\n'.repeat(1000)}${long}\r\n${'ok\n'.repeat(1000)}`);
+    const expected = [
+      ...Array.from({ length: 1000 }, () => line('ok')),
+      { kind: 'line-too-long', bytes: 5000 },
+      ...Array.from({ length: 1000 }, () => line('ok')),
+    ];
+    expect(decodeAll([stream], 4096)).toStrictEqual(expected);
+    const middle = stream.indexOf(bytes(long)) + 2500;
+    expect(decodeAll(splitAt(stream, [middle, middle + 1200]), 4096)).toStrictEqual(expected);
+  });
+
+  it('recognises prompts at the start of lines of a large chunk, and one left without newline', () => {
+    const stream = bytes(
+      `${'>INFO:x\r\n'.repeat(500)}ENTER PASSWORD:SUCCESS: ok\r\nENTER PASSWORD:`,
+    );
+    const decoder = createLineDecoder();
+    const frames = decoder.push(stream);
+    expect(frames.slice(-3)).toStrictEqual([PROMPT, line('SUCCESS: ok'), PROMPT]);
+    expect(decoder.end()).toStrictEqual([]);
+  });
+});
+
+describe('LineDecoder.pushTo', () => {
+  const decodeTo = (chunks: readonly Buffer[], maxLineBytes: number): Frame[] => {
+    const decoder = createLineDecoder({ maxLineBytes });
+    const frames: Frame[] = [];
+    const sink = (frame: Frame): void => {
+      frames.push(frame);
+    };
+    for (const chunk of chunks) decoder.pushTo(chunk, sink);
+    decoder.endTo(sink);
+    return frames;
+  };
+
+  it('hands the sink the frames push returns, for any bytes and chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(framingPiece, { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 4000 }),
+        (pieces, points, max) => {
+          const buffer = Buffer.concat(pieces);
+          const chunks = splitAt(
+            buffer,
+            points.map((point) => point % (buffer.length + 1)),
+          );
+          expect(decodeTo(chunks, max)).toStrictEqual(decodeAll(chunks, max));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('decodes a chunk pushed from inside the sink after the current one, in stream order', () => {
+    const decoder = createLineDecoder();
+    const seen: string[] = [];
+    const sink = (frame: Frame): void => {
+      if (frame.kind !== 'line') return;
+      seen.push(frame.text);
+      // As a fake socket that answers a command at once would.
+      if (frame.text === 'b') decoder.pushTo(bytes('d\r\ne'), sink);
+    };
+    decoder.pushTo(bytes('a\r\nb\r\nc\r\npart'), sink);
+    decoder.pushTo(bytes('ial\r\n'), sink);
+    decoder.endTo(sink);
+    expect(seen).toEqual(['a', 'b', 'c', 'partd', 'eial']);
   });
 });
 

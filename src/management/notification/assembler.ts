@@ -1,5 +1,5 @@
 import { Secret } from '../../core/secret.js';
-import { parseHotLine } from './fast-path.js';
+import { parseHotEnvLine, parseHotLine, type EnvLine } from './fast-path.js';
 import { commonLogFlags, parseLine, type BlockHeader, type BlockPrefix } from './parse-line.js';
 import type { Notification } from './types.js';
 
@@ -74,10 +74,32 @@ export const createNotificationAssembler = (
   const maxChars = options.maxBlockChars ?? DEFAULT_MAX_BLOCK_CHARS;
   const blocks = new Map<BlockPrefix, OpenBlock>();
 
+  const addEnv = (line: string, parsed: EnvLine): Notification | undefined => {
+    const block = blocks.get(parsed.prefix);
+    const isPassword = parsed.prefix === 'CLIENT' && parsed.name === 'password';
+    if (block === undefined) {
+      // A stray password line must not leak through `raw`: keep only its name.
+      const raw = isPassword ? '>CLIENT:ENV,password=[redacted]' : line;
+      return { type: 'unknown', raw, reason: 'ENV outside a block' };
+    }
+    if (isPassword) {
+      block.password = Secret.of(parsed.value);
+    } else {
+      block.env[parsed.name] = parsed.value;
+    }
+    block.lines += 1;
+    block.chars += line.length;
+    if (block.lines < maxLines && block.chars < maxChars) return undefined;
+    blocks.set(parsed.prefix, open(block.header, true));
+    return toNotification(block, false);
+  };
+
   return {
     push(line) {
       const hot = parseHotLine(line, commonLogFlags);
       if (hot !== undefined) return hot;
+      const env = parseHotEnvLine(line);
+      if (env !== undefined) return addEnv(line, env);
       const parsed = parseLine(line);
       switch (parsed.part) {
         case 'single':
@@ -87,25 +109,8 @@ export const createNotificationAssembler = (
           blocks.set(parsed.header.prefix, open(parsed.header, false));
           return previous === undefined ? undefined : toNotification(previous, false);
         }
-        case 'env': {
-          const block = blocks.get(parsed.prefix);
-          const isPassword = parsed.prefix === 'CLIENT' && parsed.name === 'password';
-          if (block === undefined) {
-            // A stray password line must not leak through `raw`: keep only its name.
-            const raw = isPassword ? '>CLIENT:ENV,password=[redacted]' : line;
-            return { type: 'unknown', raw, reason: 'ENV outside a block' };
-          }
-          if (isPassword) {
-            block.password = Secret.of(parsed.value);
-          } else {
-            block.env[parsed.name] = parsed.value;
-          }
-          block.lines += 1;
-          block.chars += line.length;
-          if (block.lines < maxLines && block.chars < maxChars) return undefined;
-          blocks.set(parsed.prefix, open(block.header, true));
-          return toNotification(block, false);
-        }
+        case 'env':
+          return addEnv(line, parsed);
         case 'env-end': {
           const block = blocks.get(parsed.prefix);
           if (block === undefined) {

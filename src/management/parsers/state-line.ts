@@ -72,7 +72,8 @@ const STATE_NOTIFICATION_PREFIX = '>STATE:';
 const AUTH_TIMEOUT = /^timeout (\d+)$/;
 const OptionalPort = blankAsUndefined(PortFromString);
 
-const isOpenVpnStateName = (name: string): name is OpenVpnStateName =>
+/** True for a name in {@link OPENVPN_STATE_NAMES}. */
+export const isOpenVpnStateName = (name: string): name is OpenVpnStateName =>
   (OPENVPN_STATE_NAMES as readonly string[]).includes(name);
 
 const blankToUndefined = (field: string | undefined): string | undefined =>
