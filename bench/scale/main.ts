@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Lab, OPENVPN_BIN, type LabServer } from '../../test/integration/lab/lab.js';
+import { junkFlood } from './junk-flood.js';
 import { logFlood } from './log-flood.js';
 import { manyTunnels } from './many-tunnels.js';
 import { load } from './measure.js';
 import { Report } from './report.js';
 import { soak } from './soak.js';
 
-const PARTS = ['many', 'soak', 'flood'] as const;
+const PARTS = ['many', 'soak', 'flood', 'junk'] as const;
 type Part = (typeof PARTS)[number];
 // The lab server logs at verb 3 into this process's heap; errors only keeps that out of the
 // heap figures (`verb` is a plain assignment: the last one in the config wins).
@@ -29,6 +30,8 @@ const { values: options } = parseArgs({
     'soak-budget-s': { type: 'string', default: '300' },
     'flood-s': { type: 'string', default: '120' },
     'flood-verb': { type: 'string', default: '9' },
+    'junk-s': { type: 'string', default: '60' },
+    'pid-queries': { type: 'string', default: '500' },
   },
 });
 
@@ -99,6 +102,18 @@ try {
             appId: appId(part),
             durationS: integerOption('flood-s', 5),
             verb: integerOption('flood-verb', 0),
+          },
+          report,
+        );
+        break;
+      case 'junk':
+        await junkFlood(
+          {
+            lab,
+            serverExtra: QUIET_SERVER,
+            appId: appId(part),
+            durationS: integerOption('junk-s', 5),
+            pidQueries: integerOption('pid-queries', 10),
           },
           report,
         );

@@ -1,0 +1,220 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { firstValueFrom, switchMap } from 'rxjs';
+import * as command from '../../src/management/command.js';
+import { connectWithRetry } from '../../src/management/connect-with-retry.js';
+import { attachSession, type ManagementSession } from '../../src/management/session.js';
+import { connectSocket } from '../../src/management/socket.js';
+import type { Traffic } from '../../src/state/traffic.js';
+import type { Lab, LabServer } from '../../test/integration/lab/lab.js';
+import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
+import { sendJunk, udpPortOf } from '../../test/integration/scale/support/junk-udp.js';
+import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
+import { profileOf } from '../../test/integration/scale/support/profile.js';
+import { load, mb, ms, settledHeapBytes, sleep, slope } from './measure.js';
+import type { Report } from './report.js';
+
+const SAMPLE_EVERY_MS = 5_000;
+const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
+const MS_PER_MIN = 60_000;
+const PID_GAP_MS = 20;
+const REJECTED = /Incoming packet rejected/;
+
+/** Round trips are well under a millisecond when quiet: three decimals. */
+const fine = (value: number): string => `${value.toFixed(3)} ms`;
+
+/** What the junk-flood part needs. */
+export interface JunkFloodOptions {
+  readonly lab: Lab;
+  /** Extra server lines (the part adds a long keepalive of its own). */
+  readonly serverExtra: readonly string[];
+  readonly appId: string;
+  readonly durationS: number;
+  readonly pidQueries: number;
+}
+
+/**
+ * Junk UDP at a client: openvpn logs one "Incoming packet rejected" line per datagram. First an
+ * engine tunnel under the flood (log rate, heap over time, state, traffic, the stop), then the
+ * management session on its own against a bare client under the same flood, timing `pid`
+ * round trips against the same session without the flood: the engine holds the only management
+ * link of its openvpn and sends no commands on request, so the session is measured directly,
+ * with the notifications the engine turns on (log, state, bytecount every second).
+ */
+export async function junkFlood(options: JunkFloodOptions, report: Report): Promise<void> {
+  // The junk fills the client's socket buffer and keepalives get lost with it; on the lab's
+  // default 5 s ping-restart openvpn restarts and, with nobind, comes back on a new port the
+  // junk no longer reaches. A ping-restart longer than the flood keeps the flood on.
+  const server = await options.lab.server({
+    kind: 'pull',
+    extra: [...options.serverExtra, `keepalive 10 ${String(options.durationS * 2 + 60)}`],
+  });
+  await engineUnderFlood(server, options, report);
+  await pidUnderFlood(server, options, report);
+}
+
+async function engineUnderFlood(
+  server: LabServer,
+  options: JunkFloodOptions,
+  report: Report,
+): Promise<void> {
+  const fleet = new Fleet(options.appId);
+  try {
+    const tunnel = fleet.start(profileOf(server.clientConfig()));
+    let lines = 0;
+    let rejected = 0;
+    tunnel.log$.subscribe((record) => {
+      lines += 1;
+      if (REJECTED.test(record.text)) rejected += 1;
+    });
+    const phases: string[] = [];
+    tunnel.state$.subscribe((state) => {
+      phases.push(state.phase === 'reconnecting' ? `reconnecting(${state.reason})` : state.phase);
+    });
+    let traffic: Traffic | undefined;
+    tunnel.traffic$.subscribe((latest) => (traffic = latest));
+    await connected(tunnel);
+    const phasesAtConnect = phases.length;
+    const trafficAtConnect = await firstValueFrom(tunnel.traffic$);
+    const pid = await firstValueFrom(tunnel.pid$);
+    report.line(`engine tunnel under junk UDP (openvpn ${pid}); load before: ${load()}`);
+
+    const heaps: number[] = [];
+    const times: number[] = [];
+    const sender = sendJunk(udpPortOf(pid));
+    const started = performance.now();
+    let sent = 0;
+    try {
+      for (let at = 0; at <= options.durationS * 1000; at += SAMPLE_EVERY_MS) {
+        if (at > 0) await sleep(started + at - performance.now());
+        heaps.push(await settledHeapBytes());
+        times.push((performance.now() - started) / MS_PER_MIN);
+        report.line(
+          `  t=${((performance.now() - started) / 1000).toFixed(0)} s heap ${mb(heaps.at(-1) ?? 0)}` +
+            ` log records ${lines}`,
+        );
+      }
+    } finally {
+      sent = await sender.stop();
+    }
+    const elapsedS = (performance.now() - started) / 1000;
+    report.line(
+      `  junk datagrams sent ${sent}; log$ records ${lines} (${(lines / elapsedS).toFixed(0)}/s), ` +
+        `of them rejected-packet lines ${rejected}; load at the end: ${load()}`,
+    );
+    const perMin = slope(times, heaps);
+    report.judge(
+      `heap slope under the junk flood (first ${mb(heaps[0] ?? 0)}, last ${mb(heaps.at(-1) ?? 0)})`,
+      `${mb(perMin)}/min`,
+      `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
+      perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
+    );
+    const changes = phases.slice(phasesAtConnect);
+    report.judge(
+      'state changes under the flood',
+      changes.length === 0 ? 'none' : changes.join(' -> '),
+      'none',
+      changes.length === 0 && phases.at(-1) === 'connected',
+    );
+    // openvpn counts every datagram it reads, junk included, in the link bytes it reports.
+    const inGrew = (traffic?.bytesIn ?? 0) - trafficAtConnect.bytesIn;
+    const outGrew = (traffic?.bytesOut ?? 0) - trafficAtConnect.bytesOut;
+    report.judge(
+      'traffic counters during the flood (in, out)',
+      `+${inGrew} B, +${outGrew} B`,
+      'both increase',
+      inGrew > 0 && outGrew > 0,
+    );
+    const stopStarted = performance.now();
+    await fleet.stopAll();
+    report.line(`  stop after the flood took ${ms(performance.now() - stopStarted)}`);
+    const left = leftoversOf(options.appId);
+    report.judge(
+      'left behind after the stop (openvpn, runtime dirs, sockets)',
+      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
+      '0, 0, 0',
+      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
+    );
+  } finally {
+    await fleet.stopAll();
+  }
+}
+
+async function pidUnderFlood(
+  server: LabServer,
+  options: JunkFloodOptions,
+  report: Report,
+): Promise<void> {
+  const dir = await options.lab.tempDir();
+  const config = join(dir, 'client.conf');
+  await writeFile(config, server.clientConfig(), { mode: 0o600 });
+  const socketPath = join(dir, 'management.sock');
+  const client = await options.lab.run(
+    ['--config', config, '--management', socketPath, 'unix'],
+    /Initialization Sequence Completed/,
+  );
+  let session: ManagementSession | undefined;
+  try {
+    session = await firstValueFrom(
+      connectWithRetry(
+        connectSocket({ kind: 'unix', path: socketPath }).pipe(switchMap((s) => attachSession(s))),
+      ),
+    );
+    let logged = 0;
+    session.notification$.subscribe((n) => {
+      if (n.type === 'log') logged += 1;
+    });
+    await firstValueFrom(session.send(command.logRealtime(true)));
+    await firstValueFrom(session.send(command.stateRealtime(true)));
+    await firstValueFrom(session.send(command.bytecount(1)));
+
+    const quiet = await pidRoundTrips(session, options.pidQueries);
+    report.line(`pid round trips, bare client ${client.pid}, no flood: ${summary(quiet)}`);
+    const sender = sendJunk(udpPortOf(client.pid));
+    let flooded: number[];
+    const loggedBefore = logged;
+    const started = performance.now();
+    try {
+      await sleep(1_000);
+      flooded = await pidRoundTrips(session, options.pidQueries);
+    } finally {
+      await sender.stop();
+    }
+    const elapsedS = (performance.now() - started) / 1000;
+    report.line(
+      `pid round trips under the flood: ${summary(flooded)}; >LOG notifications meanwhile ` +
+        `${logged - loggedBefore} (${((logged - loggedBefore) / elapsedS).toFixed(0)}/s)`,
+    );
+    const p99 = percentile(flooded, 99);
+    report.judge(
+      'pid answered every time under the flood',
+      String(flooded.length),
+      `${options.pidQueries}`,
+      flooded.length === options.pidQueries,
+    );
+    report.line(`  pid p99 under the flood ${fine(p99)} (quiet: ${fine(percentile(quiet, 99))})`);
+  } finally {
+    session?.close();
+    await client.stop();
+  }
+}
+
+async function pidRoundTrips(session: ManagementSession, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const sentAt = performance.now();
+    await firstValueFrom(session.send(command.pid()));
+    times.push(performance.now() - sentAt);
+    await sleep(PID_GAP_MS);
+  }
+  return times;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const summary = (values: readonly number[]): string =>
+  `p50 ${fine(percentile(values, 50))}, p99 ${fine(percentile(values, 99))}, ` +
+  `max ${fine(Math.max(...values))}, N ${values.length}`;

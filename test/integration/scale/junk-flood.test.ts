@@ -1,0 +1,140 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { firstValueFrom, timeout } from 'rxjs';
+import * as command from '../../../src/management/command.js';
+import type { ManagementSession } from '../../../src/management/session.js';
+import type { VpnState } from '../../../src/state/vpn-state.js';
+import { Lab } from '../lab/lab.js';
+import { attachTo } from '../management/management-lab.js';
+import { Fleet, connected } from './support/fleet.js';
+import { sendJunk, udpPortOf, type JunkSender } from './support/junk-udp.js';
+import { leftoversOf } from './support/leftovers.js';
+import { profileOf } from './support/profile.js';
+
+// Junk datagrams at a client from an address that is not its peer: openvpn 2.6 logs one
+// "Incoming packet rejected" line per datagram at any verb from 1, more than 100,000 lines a
+// second on loopback, on stdout and over management alike.
+const FLOOD_MS = 8_000;
+const TEST_TIMEOUT_MS = 90_000;
+/** Far below what a flood produces; fewer would mean the junk never reached openvpn. */
+const MIN_FLOOD_LINES = 5_000;
+const PID_QUERIES = 40;
+const PID_GAP_MS = 100;
+/** A generous bound for one `pid` round trip under the flood; the benchmark measures it. */
+const PID_ANSWER_MS = 5_000;
+const STOP_DONE_MS = 20_000;
+const REJECTED = /Incoming packet rejected/;
+
+const lab = new Lab();
+const fleet = new Fleet(`it-scale-junk-${process.pid}`);
+const senders: JunkSender[] = [];
+const sessions: ManagementSession[] = [];
+
+afterEach(async () => {
+  await Promise.all(senders.splice(0).map((sender) => sender.stop()));
+  for (const session of sessions.splice(0)) session.close();
+  await fleet.stopAll();
+});
+afterAll(() => lab.cleanup());
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('junk UDP at a client', () => {
+  it(
+    'floods the log while the state, traffic and a stop stay right',
+    async () => {
+      // The junk fills the client's socket buffer, so some keepalives are lost: a ping-restart
+      // longer than the flood keeps openvpn itself from restarting, and any state change then
+      // would be the engine's mistake.
+      const server = await lab.server({ kind: 'pull', extra: ['keepalive 10 60'] });
+      const tunnel = fleet.start(profileOf(server.clientConfig()));
+      const states: VpnState[] = [];
+      tunnel.state$.subscribe((state) => states.push(state));
+      let rejected = 0;
+      tunnel.log$.subscribe((record) => {
+        if (REJECTED.test(record.text)) rejected += 1;
+      });
+      await connected(tunnel);
+      const statesAtConnect = states.length;
+      const pid = await firstValueFrom(tunnel.pid$);
+      const trafficAtConnect = await firstValueFrom(tunnel.traffic$);
+
+      const sender = sendJunk(udpPortOf(pid));
+      senders.push(sender);
+      await sleep(FLOOD_MS);
+      const trafficInFlood = await firstValueFrom(tunnel.traffic$);
+      expect(states.slice(statesAtConnect)).toEqual([]);
+      expect(rejected).toBeGreaterThan(MIN_FLOOD_LINES);
+      // Keepalives still get through: the counters keep moving under the flood.
+      expect(trafficInFlood.bytesIn).toBeGreaterThan(trafficAtConnect.bytesIn);
+
+      // Stopping in the middle of the flood ends as a requested stop, and leaves nothing.
+      tunnel.stop();
+      const last = await Promise.race([
+        tunnel.done,
+        new Promise((resolve) => setTimeout(resolve, STOP_DONE_MS, 'still running').unref()),
+      ]);
+      expect(last).toMatchObject({ phase: 'stopped' });
+      const sent = await sender.stop();
+      expect(sent).toBeGreaterThan(rejected / 2);
+      expect(leftoversOf(fleet.appId)).toEqual({ openvpnPids: [], runtimeDirs: [], sockets: [] });
+      process.stdout.write(
+        `junk flood: ${rejected} rejected-packet log records in ~${FLOOD_MS} ms, ${sent} datagrams sent\n`,
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'leaves the management interface answering `pid` while its log floods',
+    async () => {
+      const server = await lab.server({ kind: 'p2p' });
+      const dir = await lab.tempDir();
+      const socketPath = join(dir, 'management.sock');
+      const client = await lab.run(
+        [
+          '--config',
+          await clientConfigFile(dir, server.clientConfig()),
+          '--management',
+          socketPath,
+          'unix',
+        ],
+        /Initialization Sequence Completed/,
+      );
+      const session = await attachTo({ kind: 'unix', path: socketPath });
+      sessions.push(session);
+      let logged = 0;
+      const counting = session.notification$.subscribe((n) => {
+        if (n.type === 'log' && REJECTED.test(n.text)) logged += 1;
+      });
+      // What the engine turns on: every log line and state change, and a counter each second.
+      await firstValueFrom(session.send(command.logRealtime(true)));
+      await firstValueFrom(session.send(command.stateRealtime(true)));
+      await firstValueFrom(session.send(command.bytecount(1)));
+
+      const sender = sendJunk(udpPortOf(client.pid));
+      senders.push(sender);
+      await sleep(FLOOD_MS / 4);
+      const answered: number[] = [];
+      for (let i = 0; i < PID_QUERIES; i += 1) {
+        answered.push(
+          await firstValueFrom(session.send(command.pid()).pipe(timeout(PID_ANSWER_MS))),
+        );
+        await sleep(PID_GAP_MS);
+      }
+      await sender.stop();
+
+      expect(new Set(answered)).toEqual(new Set([client.pid]));
+      counting.unsubscribe();
+      expect(logged).toBeGreaterThan(MIN_FLOOD_LINES);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+async function clientConfigFile(dir: string, text: string): Promise<string> {
+  const path = join(dir, 'client.conf');
+  await writeFile(path, text, { mode: 0o600 });
+  return path;
+}
