@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
+import { promisify } from 'node:util';
+import { firstValueFrom, filter, tap, throwError, timeout, type Observable } from 'rxjs';
 import { discoverInstances } from '../../../src/process/instances.js';
 import type { Traffic } from '../../../src/state/traffic.js';
 import {
@@ -17,7 +18,7 @@ import {
 import { exitsWithin } from '../engine/support/process-watch.js';
 import { OPENVPN_BIN, SAMPLE_KEYS, waitFor } from '../lab/lab.js';
 import { createNamespacePair, type NamespacePair } from './network-namespaces.js';
-import { echoRoundTrips, startEchoServer } from './udp-echo.js';
+import { pingFrom } from './ping.js';
 
 const bed = new EngineBed('dataplane');
 let namespaces: NamespacePair | undefined;
@@ -38,13 +39,10 @@ const pairOf = (): NamespacePair => {
 const SERVER_TUNNEL_IP = '10.199.0.1';
 const CLIENT_TUNNEL_IP = '10.199.0.2';
 const OPENVPN_PORT = 1194;
-const ECHO_PORT = 9000;
-const DATAGRAMS = 20;
-const DATAGRAM_BYTES = 1_000;
-const DATAGRAM_GAP_MS = 200;
+const PING = { count: 20, payloadBytes: 1_000, intervalS: 0.2, replyWaitS: 5, deadlineS: 30 };
 const SERVER_READY_MS = 10_000;
-/** Two `>BYTECOUNT` intervals: enough for the counters to catch up with the last datagram. */
-const COUNTERS_SETTLE_MS = 3_000;
+/** Many `>BYTECOUNT` intervals (1 s): the counters catch up with the last reply long before. */
+const COUNTERS_SETTLE_MS = 15_000;
 const STOP_DEADLINES = { managementMs: 1_000, sigtermMs: 1_000, sigkillMs: 2_000 };
 const EXIT_MS = 5_000;
 
@@ -99,22 +97,39 @@ async function namespacedOpenvpn(pair: NamespacePair): Promise<string> {
   return wrapper;
 }
 
-/** The first traffic total that has sent at least `minOut` bytes. */
-const trafficReaching = (traffic$: Observable<Traffic>, minOut: number) =>
-  firstValueFrom(
+/** The first traffic total that has moved by at least `bytes` each way since `before`. */
+const trafficPast = (traffic$: Observable<Traffic>, before: Traffic, bytes: number) => {
+  const totals = ({ bytesIn, bytesOut }: Traffic): string => JSON.stringify({ bytesIn, bytesOut });
+  let last = before;
+  return firstValueFrom(
     traffic$.pipe(
-      filter((t) => t.bytesOut >= minOut),
-      timeout(COUNTERS_SETTLE_MS),
+      tap((t) => (last = t)),
+      filter((t) => t.bytesOut - before.bytesOut >= bytes && t.bytesIn - before.bytesIn >= bytes),
+      timeout({
+        first: COUNTERS_SETTLE_MS,
+        with: () =>
+          throwError(
+            () =>
+              new Error(
+                `traffic$ did not move by ${bytes} bytes each way: ` +
+                  `before ${totals(before)}, last ${totals(last)}`,
+              ),
+          ),
+      }),
     ),
   );
+};
+
+/** What `ip` prints for `args`. */
+const ipOutput = async (...args: string[]): Promise<string> =>
+  (await promisify(execFile)('ip', args)).stdout;
 
 describe('the data plane through a tunnel the engine runs in a network namespace', () => {
   it(
-    'carries datagrams across the tunnel, counts them in traffic$, and stops through the wrapper',
+    'carries pings across the tunnel, counts them in traffic$, and stops through the wrapper',
     async () => {
       const pair = pairOf();
       await startServer(pair);
-      bed.adopt(await startEchoServer(pair.server, SERVER_TUNNEL_IP, ECHO_PORT));
       const watched = bed.start({
         profile: profileOf(clientProfileText(pair)),
         openvpnPath: await namespacedOpenvpn(pair),
@@ -132,17 +147,22 @@ describe('the data plane through a tunnel the engine runs in a network namespace
       const instances = await discoverInstances(bed.appId, bed.processTable);
       expect(instances).toContainEqual(expect.objectContaining({ kind: 'ours', pid: openvpn.pid }));
 
-      const before = await firstValueFrom(watched.tunnel.traffic$);
-      const echoed = await echoRoundTrips(
-        pair.client,
-        { host: SERVER_TUNNEL_IP, port: ECHO_PORT },
-        DATAGRAMS,
-        DATAGRAM_BYTES,
-        DATAGRAM_GAP_MS,
+      // The client namespace reaches the server's tunnel address only through openvpn's tun
+      // device, and has no default route: the pings cannot leave the namespace pair.
+      expect(await ipOutput('-n', pair.client, 'route', 'get', SERVER_TUNNEL_IP)).toMatch(
+        / dev tun\d+ /,
       );
-      expect(echoed).toBe(DATAGRAMS);
-      const payloadBytes = DATAGRAMS * DATAGRAM_BYTES;
-      const after = await trafficReaching(watched.tunnel.traffic$, before.bytesOut + payloadBytes);
+      expect((await ipOutput('-n', pair.client, 'route', 'show', 'default')).trim()).toBe('');
+
+      const before = await firstValueFrom(watched.tunnel.traffic$);
+      const ping = await pingFrom(pair.client, SERVER_TUNNEL_IP, PING);
+      expect(ping).toEqual({
+        transmitted: PING.count,
+        received: PING.count,
+      });
+      // A lower bound: openvpn's counters also hold headers, encryption and keepalives.
+      const payloadBytes = PING.count * PING.payloadBytes;
+      const after = await trafficPast(watched.tunnel.traffic$, before, payloadBytes);
       expect(after.bytesOut - before.bytesOut).toBeGreaterThanOrEqual(payloadBytes);
       expect(after.bytesIn - before.bytesIn).toBeGreaterThanOrEqual(payloadBytes);
 
