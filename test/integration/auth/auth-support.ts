@@ -11,17 +11,20 @@ import {
   throwError,
   timeout,
   type Observable,
+  type Subscription,
 } from 'rxjs';
 import type { LogFields, Logger } from '../../../src/core/logger.js';
 import type { Answer, CredentialsProvider, Prompt } from '../../../src/engine/credentials.js';
 import type { EngineDeps } from '../../../src/engine/engine-options.js';
 import type { Tunnel } from '../../../src/engine/vpn.js';
 import { MARKER_APP_VARIABLE } from '../../../src/launcher/ownership-marker.js';
+import type { ClientNotification } from '../../../src/management/notification/types.js';
 import { createProcessTable, type ProcessTable } from '../../../src/process/instances-table.js';
 import { parseOvpn } from '../../../src/profile/parse-ovpn.js';
 import type { Profile } from '../../../src/profile/profile-model.js';
 import type { VpnState } from '../../../src/state/vpn-state.js';
-import { SAMPLE_KEYS } from '../lab/lab.js';
+import { SAMPLE_KEYS, type Lab } from '../lab/lab.js';
+import { managedServer, type ManagedServer } from './server-management.js';
 
 /** Parses a profile the test wrote, failing the test on any problem. */
 export const profileOf = (text: string, allowScripts = false): Profile => {
@@ -101,6 +104,40 @@ export const recordingProvider = (
       prompts.push(prompt);
       const answered = answer(prompt, prompts.length - 1);
       return isObservable(answered) ? answered : of(answered);
+    },
+  };
+};
+
+/** A {@link ManagedServer} whose logins a test function decides. */
+export interface ServedLogins {
+  readonly server: ManagedServer;
+  /** Every CLIENT block the server sent, in order. */
+  readonly seen: readonly ClientNotification[];
+  /** What `decide` threw; a test that expects its server to have worked asserts none. */
+  readonly failures: readonly unknown[];
+  /** Stops deciding and ends the management session (the lab stops the server). */
+  readonly close: () => void;
+}
+
+/** Starts a managed server, recording each CLIENT block it sends and handing it to `decide`. */
+export const serveLogins = async (
+  lab: Lab,
+  decide: (n: ClientNotification, server: ManagedServer) => Promise<void>,
+): Promise<ServedLogins> => {
+  const server = await managedServer(lab);
+  const seen: ClientNotification[] = [];
+  const failures: unknown[] = [];
+  const subscription: Subscription = server.client$.subscribe((n) => {
+    seen.push(n);
+    decide(n, server).catch((error: unknown) => failures.push(error));
+  });
+  return {
+    server,
+    seen,
+    failures,
+    close: () => {
+      subscription.unsubscribe();
+      server.close();
     },
   };
 };

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Subscription } from 'rxjs';
 import { Secret } from '../../../src/core/secret.js';
 import type { Answer, Prompt } from '../../../src/engine/credentials.js';
 import { PENDING_AUTH_METHODS } from '../../../src/engine/prepare.js';
@@ -12,10 +11,12 @@ import {
   finished,
   profileOf,
   recordingProvider,
+  serveLogins,
   settled,
   stopAll,
+  type ServedLogins,
 } from './auth-support.js';
-import { managedServer, type ManagedServer } from './server-management.js';
+import type { ManagedServer } from './server-management.js';
 
 /*
  * A real multi-client server holds each login pending (`client-pending-auth`) from its own
@@ -25,8 +26,7 @@ import { managedServer, type ManagedServer } from './server-management.js';
 const lab = new Lab();
 const appId = `it-auth-pending-${process.pid}`;
 const tunnels: Tunnel[] = [];
-const servers: ManagedServer[] = [];
-const subscriptions: Subscription[] = [];
+const served: ServedLogins[] = [];
 let runtimeBase = '';
 const TEST_TIMEOUT_MS = 45_000;
 const PENDING_TIMEOUT_S = 60;
@@ -41,8 +41,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await stopAll(tunnels);
-  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
-  for (const server of servers.splice(0)) server.close();
+  for (const logins of served.splice(0)) logins.close();
 });
 afterAll(() => lab.cleanup());
 
@@ -50,17 +49,9 @@ const USER_PASS: Answer = { kind: 'UserPass', username: 'pending-user', password
 
 /** The server, with every CLIENT block it sends recorded and handed to `decide`. */
 const serve = async (decide: (n: ClientNotification, server: ManagedServer) => Promise<void>) => {
-  const server = await managedServer(lab);
-  servers.push(server);
-  const seen: ClientNotification[] = [];
-  const failures: unknown[] = [];
-  subscriptions.push(
-    server.client$.subscribe((n) => {
-      seen.push(n);
-      decide(n, server).catch((error: unknown) => failures.push(error));
-    }),
-  );
-  return { server, seen, failures };
+  const logins = await serveLogins(lab, decide);
+  served.push(logins);
+  return logins;
 };
 
 const start = (server: ManagedServer, answer: (prompt: Prompt) => Answer) => {
@@ -115,8 +106,8 @@ describe('a login the server holds pending', () => {
   it(
     'CR_TEXT: the engine announces IV_SSO, answers with cr-response, and connects',
     async () => {
-      const { seen, failures } = await challengeServer();
-      const { tunnel, asked } = start(servers[0] as ManagedServer, answering);
+      const { server, seen, failures } = await challengeServer();
+      const { tunnel, asked } = start(server, answering);
 
       expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
       expect(failures).toEqual([]);
@@ -136,8 +127,8 @@ describe('a login the server holds pending', () => {
   it(
     'CR_TEXT with a wrong code: the server denies it and the start fails with AUTH_FAILED',
     async () => {
-      const { seen, failures } = await challengeServer();
-      const { tunnel } = start(servers[0] as ManagedServer, (prompt) =>
+      const { server, seen, failures } = await challengeServer();
+      const { tunnel } = start(server, (prompt) =>
         prompt.kind === 'ChallengeRequested'
           ? { kind: 'Response', response: Secret.of(`${CODE}-wrong`) }
           : answering(prompt),
@@ -168,7 +159,7 @@ describe('a login the server holds pending', () => {
           );
         }
       });
-      const server = servers[0] as ManagedServer;
+      const server = (served[0] as ServedLogins).server;
       const { tunnel, asked } = start(server, answering);
 
       await waitFor(
@@ -204,7 +195,7 @@ describe('a login the server holds pending', () => {
           );
         }
       });
-      const server = servers[0] as ManagedServer;
+      const server = (served[0] as ServedLogins).server;
       const { tunnel, asked } = start(server, answering);
 
       await waitFor(
