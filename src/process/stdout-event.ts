@@ -184,8 +184,9 @@ const RULES: readonly Rule[] = [
     /^All connections have been connect-retry-max \((\d+)\) times unsuccessful, exiting$/,
     (g, text) => ({ kind: 'ConnectRetriesExhausted', text, retries: Number(group(g, 0)) }),
   ),
+  // A CRV1 challenge is a question carrying its state id, not a reason to show.
   rule(/^AUTH: Received control message: AUTH_FAILED(?:,(.*))?$/, (g, text) =>
-    g[0] === undefined || g[0] === ''
+    g[0] === undefined || g[0] === '' || g[0].startsWith('CRV1:')
       ? { kind: 'AuthFailed', text }
       : { kind: 'AuthFailed', text, reason: g[0] },
   ),

@@ -196,6 +196,12 @@ describe('classifyStdoutLine', () => {
     });
   });
 
+  it('keeps a CRV1 challenge, state id and all, out of the refusal reason', () => {
+    const line =
+      'AUTH: Received control message: AUTH_FAILED,CRV1:R,E:s3cr3t-id:dXNlcg==:Your code';
+    expect(classifyStdoutLine(line)).toEqual({ kind: 'AuthFailed', text: line });
+  });
+
   it.each([
     ['Initialization Sequence Completed With Errors', { withErrors: true }],
     ['AUTH: Received control message: AUTH_FAILED,Session expired', { reason: 'Session expired' }],
