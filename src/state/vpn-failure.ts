@@ -42,12 +42,15 @@ const isGeneric = (failure: VpnFailure): boolean => failure.code === 'PROCESS_EX
  * failure several times (`AUTH_FAILED`, then `SIGTERM[soft,auth-failure]`, then `EXITING`), and
  * ends most failures with a generic "Exiting due to fatal error", so: a generic report never
  * replaces a specific one, a repeat of the same code keeps the first (it carries the most
- * detail), and a different specific code replaces the older one (the latest attempt failed
- * for that reason).
+ * detail) unless it brings a reason of its own (a later attempt refused for that reason), and
+ * a different specific code replaces the older one (the latest attempt failed for that reason).
  */
 export const preferFailure = (current: VpnFailure | undefined, next: VpnFailure): VpnFailure => {
   if (current === undefined) return next;
-  if (current.code === next.code) return current;
+  if (current.code === next.code) {
+    const reason = next.details?.['reason'];
+    return reason !== undefined && reason !== current.details?.['reason'] ? next : current;
+  }
   if (isGeneric(next) && !isGeneric(current)) return current;
   return next;
 };

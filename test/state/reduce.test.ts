@@ -228,6 +228,27 @@ describe('reduce: reconnect attempts', () => {
     ).toMatchObject({ reason: 'auth-failed', lastError: { code: 'AUTH_FAILED' } });
   });
 
+  it('shows the reason of the latest refusal when a retried login is refused again', () => {
+    const challenged = [
+      ev.start(1),
+      ev.connected(2),
+      ev.stdout(3, 'AUTH: Received control message: AUTH_FAILED,CRV1:R,E:id:dXNlcg==:Code?'),
+      ev.state(4, 'RECONNECTING', 'auth-failure'),
+    ];
+    const first = finalState(challenged);
+    expect(first).toMatchObject({ lastError: { code: 'AUTH_FAILED' } });
+    expect(first).not.toHaveProperty('lastError.details.reason');
+    const refused = finalState([
+      ...challenged,
+      ev.stdout(5, 'AUTH: Received control message: AUTH_FAILED,wrong code'),
+      ev.state(6, 'RECONNECTING', 'auth-failure'),
+    ]);
+    // openvpn's restart word after it repeats the code without a reason: the reason stays.
+    expect(refused).toMatchObject({
+      lastError: { code: 'AUTH_FAILED', details: { reason: 'wrong code' } },
+    });
+  });
+
   it('keeps the reason and count while openvpn steps through the restart', () => {
     expect(
       finalState([
