@@ -239,8 +239,17 @@ describe('a dynamic challenge (CRV1)', () => {
       // auth-retry interact (marbles/auth-retry.md): each refusal is a reconnect that asks
       // again; the third prompt is a plain login, since the server's challenge was used up.
       expect(run.asked.prompts).toEqual([loginPrompt, challengePrompt(true), loginPrompt]);
+      // The second refusal's own reason replaces the challenge, which gave none.
       expect(run.states).toContainEqual(
-        expect.objectContaining({ phase: 'reconnecting', reason: 'auth-failed', attempt: 2 }),
+        expect.objectContaining({
+          phase: 'reconnecting',
+          reason: 'auth-failed',
+          attempt: 2,
+          lastError: expect.objectContaining({
+            code: 'AUTH_FAILED',
+            details: expect.objectContaining({ reason: WRONG_RESPONSE }),
+          }),
+        }),
       );
       expect(phases(run.states).indexOf('failed')).toBe(run.states.length - 1);
       expect(run.logs.map((r) => r.text)).toContainEqual(
