@@ -7,6 +7,7 @@ import { parseOvpn } from '../../src/profile/parse-ovpn.js';
 import { msBetween, sleep, stamp, within } from './clock.js';
 import { BareOpenvpns } from './bare-openvpn.js';
 import { EngineTunnels } from './engine-tunnels.js';
+import { processCpuMs } from '../proc-cpu.js';
 
 /** How the idle CPU part runs. */
 export interface IdleOptions {
@@ -47,26 +48,8 @@ const GC_POLL_MS = 100;
 const LOG_POLL_MS = 20;
 /** The idle window is also reported in slices this long. */
 export const SLICE_S = 10;
-// USER_HZ: the unit of utime and stime in /proc/<pid>/stat (fixed at 100 on Linux).
-const TICKS_PER_SECOND = 100;
 const MS_PER_SECOND = 1000;
 const US_PER_MS = 1000;
-// proc(5): utime and stime are fields 14 and 15; fields are counted from the one after `(comm)`.
-const UTIME_INDEX = 14 - 3;
-const STIME_INDEX = 15 - 3;
-
-/** CPU time of a process so far, in ms, from /proc/<pid>/stat. */
-async function processCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // `(comm)` may hold spaces and parentheses itself: count the fields from the last `)`.
-  const fields = stat
-    .slice(stat.lastIndexOf(')') + 1)
-    .trim()
-    .split(/\s+/);
-  const ticks = Number(fields[UTIME_INDEX]) + Number(fields[STIME_INDEX]);
-  if (!Number.isFinite(ticks)) throw new Error(`no utime and stime in /proc/${pid}/stat: ${stat}`);
-  return (ticks / TICKS_PER_SECOND) * MS_PER_SECOND;
-}
 
 /**
  * Collects the garbage of the start-up, then waits for the memory reducer's follow-up

@@ -1,17 +1,18 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { firstValueFrom, switchMap } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import * as command from '../../src/management/command.js';
-import { connectWithRetry } from '../../src/management/connect-with-retry.js';
-import { attachSession, type ManagementSession } from '../../src/management/session.js';
-import { connectSocket } from '../../src/management/socket.js';
+import type { ManagementSession } from '../../src/management/session.js';
 import type { Traffic } from '../../src/state/traffic.js';
 import type { Lab, LabServer } from '../../test/integration/lab/lab.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
-import { sendJunk, udpPortOf } from '../../test/integration/scale/support/junk-udp.js';
+import {
+  floodableClient,
+  sendJunk,
+  udpPortOf,
+} from '../../test/integration/scale/support/junk-udp.js';
 import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
 import { load, mb, ms, settledHeapBytes, sleep, slope } from './measure.js';
+import { processCpuMs } from '../proc-cpu.js';
 import type { Report } from './report.js';
 
 const SAMPLE_EVERY_MS = 5_000;
@@ -83,6 +84,7 @@ async function engineUnderFlood(
     const times: number[] = [];
     const sender = sendJunk(udpPortOf(pid));
     const started = performance.now();
+    const cpu = cpuMeter(pid);
     let sent = 0;
     try {
       for (let at = 0; at <= options.durationS * 1000; at += SAMPLE_EVERY_MS) {
@@ -97,14 +99,22 @@ async function engineUnderFlood(
     } finally {
       sent = await sender.stop();
     }
+    report.line(`  ${await cpu.read()}`);
     const elapsedS = (performance.now() - started) / 1000;
     report.line(
       `  junk datagrams sent ${sent}; log$ records ${lines} (${(lines / elapsedS).toFixed(0)}/s), ` +
         `of them rejected-packet lines ${rejected}; load at the end: ${load()}`,
     );
-    const perMin = slope(times, heaps);
+    // The t=0 sample is taken before the first junk arrives; the socket and parser buffers a
+    // flood fills once are a step, not growth, so the slope starts at the first flooded sample.
+    const flooded = heaps.slice(1);
+    const perMin = slope(times.slice(1), flooded);
+    report.line(
+      `  heap before the flood ${mb(heaps[0] ?? 0)}; under it ${mb(Math.min(...flooded))}` +
+        ` to ${mb(Math.max(...flooded))}`,
+    );
     report.judge(
-      `heap slope under the junk flood (first ${mb(heaps[0] ?? 0)}, last ${mb(heaps.at(-1) ?? 0)})`,
+      `heap slope under the junk flood (first ${mb(flooded[0] ?? 0)}, last ${mb(flooded.at(-1) ?? 0)})`,
       `${mb(perMin)}/min`,
       `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
       perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
@@ -145,28 +155,12 @@ async function pidUnderFlood(
   options: JunkFloodOptions,
   report: Report,
 ): Promise<void> {
-  const dir = await options.lab.tempDir();
-  const config = join(dir, 'client.conf');
-  await writeFile(config, server.clientConfig(), { mode: 0o600 });
-  const socketPath = join(dir, 'management.sock');
-  const client = await options.lab.run(
-    ['--config', config, '--management', socketPath, 'unix'],
-    /Initialization Sequence Completed/,
-  );
-  let session: ManagementSession | undefined;
+  const { openvpn: client, session } = await floodableClient(options.lab, server);
   try {
-    session = await firstValueFrom(
-      connectWithRetry(
-        connectSocket({ kind: 'unix', path: socketPath }).pipe(switchMap((s) => attachSession(s))),
-      ),
-    );
     let logged = 0;
     session.notification$.subscribe((n) => {
       if (n.type === 'log') logged += 1;
     });
-    await firstValueFrom(session.send(command.logRealtime(true)));
-    await firstValueFrom(session.send(command.stateRealtime(true)));
-    await firstValueFrom(session.send(command.bytecount(1)));
 
     const quiet = await pidRoundTrips(session, options.pidQueries);
     report.line(`pid round trips, bare client ${client.pid}, no flood: ${summary(quiet)}`);
@@ -174,12 +168,14 @@ async function pidUnderFlood(
     let flooded: number[];
     const loggedBefore = logged;
     const started = performance.now();
+    const cpu = cpuMeter(client.pid);
     try {
       await sleep(1_000);
       flooded = await pidRoundTrips(session, options.pidQueries);
     } finally {
       await sender.stop();
     }
+    report.line(`  ${await cpu.read()}`);
     const elapsedS = (performance.now() - started) / 1000;
     report.line(
       `pid round trips under the flood: ${summary(flooded)}; >LOG notifications meanwhile ` +
@@ -194,7 +190,7 @@ async function pidUnderFlood(
     );
     report.line(`  pid p99 under the flood ${fine(p99)} (quiet: ${fine(percentile(quiet, 99))})`);
   } finally {
-    session?.close();
+    session.close();
     await client.stop();
   }
 }
@@ -218,3 +214,25 @@ function percentile(values: readonly number[], p: number): number {
 const summary = (values: readonly number[]): string =>
   `p50 ${fine(percentile(values, 50))}, p99 ${fine(percentile(values, 99))}, ` +
   `max ${fine(Math.max(...values))}, N ${values.length}`;
+
+/**
+ * CPU used from now on by this Node process and by openvpn `pid`, as shares of one core: which
+ * of the two a flood saturates.
+ */
+function cpuMeter(pid: number): { read: () => Promise<string> } {
+  const startedAt = performance.now();
+  const nodeBefore = process.cpuUsage();
+  const openvpnBefore = processCpuMs(pid);
+  return {
+    read: async () => {
+      const wallMs = performance.now() - startedAt;
+      const node = process.cpuUsage(nodeBefore);
+      const openvpnMs = (await processCpuMs(pid)) - (await openvpnBefore);
+      const share = (ms: number): string => `${((ms / wallMs) * 100).toFixed(0)}%`;
+      return (
+        `CPU over ${(wallMs / 1000).toFixed(0)} s, as a share of one core: this Node process ` +
+        `${share((node.user + node.system) / 1000)}, openvpn ${share(openvpnMs)}`
+      );
+    },
+  };
+}

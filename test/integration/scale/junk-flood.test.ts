@@ -1,14 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { firstValueFrom, timeout } from 'rxjs';
 import * as command from '../../../src/management/command.js';
 import type { ManagementSession } from '../../../src/management/session.js';
 import type { VpnState } from '../../../src/state/vpn-state.js';
 import { Lab } from '../lab/lab.js';
-import { attachTo } from '../management/management-lab.js';
 import { Fleet, connected } from './support/fleet.js';
-import { sendJunk, udpPortOf, type JunkSender } from './support/junk-udp.js';
+import { floodableClient, sendJunk, udpPortOf, type JunkSender } from './support/junk-udp.js';
 import { leftoversOf } from './support/leftovers.js';
 import { profileOf } from './support/profile.js';
 
@@ -90,28 +87,12 @@ describe('junk UDP at a client', () => {
     'leaves the management interface answering `pid` while its log floods',
     async () => {
       const server = await lab.server({ kind: 'p2p' });
-      const dir = await lab.tempDir();
-      const socketPath = join(dir, 'management.sock');
-      const client = await lab.run(
-        [
-          '--config',
-          await clientConfigFile(dir, server.clientConfig()),
-          '--management',
-          socketPath,
-          'unix',
-        ],
-        /Initialization Sequence Completed/,
-      );
-      const session = await attachTo({ kind: 'unix', path: socketPath });
+      const { openvpn: client, session } = await floodableClient(lab, server);
       sessions.push(session);
       let logged = 0;
       const counting = session.notification$.subscribe((n) => {
         if (n.type === 'log' && REJECTED.test(n.text)) logged += 1;
       });
-      // What the engine turns on: every log line and state change, and a counter each second.
-      await firstValueFrom(session.send(command.logRealtime(true)));
-      await firstValueFrom(session.send(command.stateRealtime(true)));
-      await firstValueFrom(session.send(command.bytecount(1)));
 
       const sender = sendJunk(udpPortOf(client.pid));
       senders.push(sender);
@@ -132,9 +113,3 @@ describe('junk UDP at a client', () => {
     TEST_TIMEOUT_MS,
   );
 });
-
-async function clientConfigFile(dir: string, text: string): Promise<string> {
-  const path = join(dir, 'client.conf');
-  await writeFile(path, text, { mode: 0o600 });
-  return path;
-}

@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { filter, firstValueFrom, merge, mergeMap, switchMap, timeout } from 'rxjs';
+import * as command from '../../../../src/management/command.js';
+import { connectWithRetry } from '../../../../src/management/connect-with-retry.js';
+import { attachSession, type ManagementSession } from '../../../../src/management/session.js';
+import { connectSocket } from '../../../../src/management/socket.js';
+import type { Lab, LabProcess, LabServer } from '../../lab/lab.js';
 
 /**
  * The local UDP port of the one UDP socket that process `pid` holds, read from procfs: its
@@ -80,4 +88,57 @@ export function sendJunk(port: number): JunkSender {
       return Number.parseInt(output, 10) || 0;
     },
   };
+}
+
+/** How long a bare client may take to connect on a loaded loopback. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** A bare openvpn client, driven only through its management interface. */
+export interface FloodableClient {
+  readonly openvpn: LabProcess;
+  readonly session: ManagementSession;
+}
+
+/**
+ * Starts a bare openvpn client of `server` that logs to /dev/null (under a flood its stdout
+ * would be hundreds of megabytes), attaches to its management socket, turns on what the engine
+ * turns on (log and state notifications, a byte count every second) and resolves once it is
+ * connected. The lab stops the process; the caller closes the session.
+ */
+export async function floodableClient(lab: Lab, server: LabServer): Promise<FloodableClient> {
+  const dir = await lab.tempDir();
+  const config = join(dir, 'client.conf');
+  await writeFile(config, server.clientConfig(), { mode: 0o600 });
+  const socketPath = join(dir, 'management.sock');
+  const openvpn = await lab.run([
+    '--config',
+    config,
+    '--log',
+    '/dev/null',
+    '--management',
+    socketPath,
+    'unix',
+  ]);
+  const session = await firstValueFrom(
+    connectWithRetry(
+      connectSocket({ kind: 'unix', path: socketPath }).pipe(switchMap((s) => attachSession(s))),
+    ),
+  );
+  try {
+    const connected$ = merge(
+      session.notification$.pipe(filter((n) => n.type === 'state' && n.name === 'CONNECTED')),
+      session
+        .send(command.stateCurrent())
+        .pipe(mergeMap((entries) => entries.filter((entry) => entry.name === 'CONNECTED'))),
+    );
+    const connected = firstValueFrom(connected$.pipe(timeout(CONNECT_TIMEOUT_MS)));
+    await firstValueFrom(session.send(command.stateRealtime(true)));
+    await connected;
+    await firstValueFrom(session.send(command.logRealtime(true)));
+    await firstValueFrom(session.send(command.bytecount(1)));
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+  return { openvpn, session };
 }
