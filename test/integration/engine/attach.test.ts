@@ -1,22 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { firstValueFrom, tap, throwError, type Observable } from 'rxjs';
-import { VpnError } from '../../../src/core/errors.js';
+import { firstValueFrom } from 'rxjs';
 import { Secret } from '../../../src/core/secret.js';
 import type { AttachDeps, AttachOptions } from '../../../src/engine/attach-options.js';
 import { attachTunnel, type AttachedTunnel } from '../../../src/engine/attach-tunnel.js';
 import * as command from '../../../src/management/command.js';
-import {
-  connectSocket,
-  type ManagementEndpoint,
-  type ManagementSocket,
-  type SocketConnector,
-} from '../../../src/management/socket.js';
+import type { ManagementEndpoint } from '../../../src/management/socket.js';
 import type { VpnState } from '../../../src/state/vpn-state.js';
 import { isAlive, waitFor, type LabProcess } from '../lab/lab.js';
 import { attachTo, freeTcpPort } from '../management/management-lab.js';
 import { EngineBed, PHASE_TIMEOUT_MS, TEST_TIMEOUT_MS, reach } from './support/engine-bed.js';
+import { faultyLink } from './support/faulty-link.js';
 import { identityOf } from './support/process-watch.js';
 
 const MANAGEMENT_PASSWORD = 'attach pässword';
@@ -38,32 +33,6 @@ afterEach(async () => {
   );
   await bed.teardown();
 });
-
-/** A real link whose connections the test can cut and hold back, as a flaky link would. */
-interface FaultyLink {
-  readonly connector: SocketConnector;
-  readonly connections: () => number;
-  /** Closes the connection in use: openvpn keeps running, the engine sees the link drop. */
-  readonly drop: () => void;
-  /** While blocked, every new connection is refused. */
-  readonly block: (blocked: boolean) => void;
-}
-
-function faultyLink(): FaultyLink {
-  const sockets: ManagementSocket[] = [];
-  let blocked = false;
-  return {
-    connector: (endpoint): Observable<ManagementSocket> =>
-      blocked
-        ? throwError(() => new VpnError('MANAGEMENT_UNREACHABLE', 'held back by the test'))
-        : connectSocket(endpoint).pipe(tap((socket) => sockets.push(socket))),
-    connections: () => sockets.length,
-    drop: () => sockets.at(-1)?.close(),
-    block: (value) => {
-      blocked = value;
-    },
-  };
-}
 
 interface Attached {
   readonly tunnel: AttachedTunnel;
