@@ -50,8 +50,8 @@ export interface JunkSender {
 }
 
 // The sender runs in its own process so that sending never competes with the engine's event
-// loop. It sends 40-byte datagrams in bursts, yielding between bursts so SIGTERM is heard, and
-// prints its count on the way out.
+// loop. It sends 40-byte datagrams in bursts, yielding between bursts so SIGTERM is heard,
+// prints its count on the way out, and ends by itself when its parent does.
 const SENDER_SOURCE = `
 const dgram = require('node:dgram');
 const port = Number(process.argv[1]);
@@ -63,6 +63,9 @@ process.on('SIGTERM', () => {
   running = false;
   process.stdout.write(String(sent) + '\\n', () => process.exit(0));
 });
+// The parent holds the other end of stdin: if it dies without stopping us, so do we.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 const burst = () => {
   if (!running) return;
   for (let i = 0; i < 64; i += 1) socket.send(junk, port, '127.0.0.1');
@@ -75,7 +78,7 @@ burst();
 /** Starts sending junk UDP to 127.0.0.1:`port` (only loopback) until `stop`. */
 export function sendJunk(port: number): JunkSender {
   const child = spawn(process.execPath, ['-e', SENDER_SOURCE, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   let output = '';
   child.stdout.setEncoding('utf8');
