@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { lastValueFrom, type ObservableInput, type SchedulerLike } from 'rxjs';
 import { VpnError } from '../core/errors.js';
+import { sharedWhileInFlightByKey } from '../core/in-flight.js';
 import type { Logger } from '../core/logger.js';
 import { buildLaunchCommand } from '../launcher/build-launch-command.js';
 import { findOpenvpn } from '../launcher/find-openvpn.js';
@@ -49,6 +50,25 @@ export interface PrepareContext {
   readonly logger: Logger;
 }
 
+// Concurrent starts of one application in this process share one sweep: it reads every
+// runtime directory of the application, so fifty starts at once would read fifty directories
+// fifty times, most of them this engine's own.
+const sharedSweep = sharedWhileInFlightByKey<unknown>();
+
+/** Removes the runtime directories of dead engines, joining a sweep already under way. */
+function sweepOnce(context: PrepareContext): Promise<unknown> {
+  const { appId, engine, runtimeBase, processTable, logger } = context;
+  const isSelf = (owner: ProcessIdentity): boolean =>
+    owner.pid === engine.pid && owner.startTime === engine.startTime;
+  return sharedSweep(`${runtimeBase ?? ''}\0${appId}`, () =>
+    sweepRuntimeDirs(
+      appId,
+      async (owner) => isSelf(owner) || (await isRunning(processTable, owner)),
+      { ...(runtimeBase === undefined ? {} : { base: runtimeBase }), logger },
+    ),
+  );
+}
+
 /**
  * The start checks and set-up: the binary, other openvpn instances (stale ones of ours are
  * stopped, a live or alien one refuses the start) and leftovers of crashed runs, while a fresh
@@ -57,7 +77,7 @@ export interface PrepareContext {
  * failure is removed.
  */
 export async function prepareStart(context: PrepareContext): Promise<PreparedStart> {
-  const { options, appId, logger } = context;
+  const { options, appId } = context;
   const found = findOpenvpn({
     ...(options.openvpnPath === undefined ? {} : { path: options.openvpnPath }),
     ...(context.envPath === undefined ? {} : { envPath: context.envPath }),
@@ -71,10 +91,7 @@ export async function prepareStart(context: PrepareContext): Promise<PreparedSta
   // sweep spares the new directory: its owner, this engine, is alive.
   const checks = (async () => {
     await clearOtherInstances(context);
-    await sweepRuntimeDirs(appId, (owner) => isRunning(context.processTable, owner), {
-      ...(context.runtimeBase === undefined ? {} : { base: context.runtimeBase }),
-      logger,
-    });
+    await sweepOnce(context);
   })();
   const [checked, setUp] = await Promise.allSettled([checks, setUpRuntime(context)]);
   if (checked.status === 'rejected') {

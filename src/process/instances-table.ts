@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import psList from 'ps-list';
 import { VpnError } from '../core/errors.js';
+import { sharedWhileInFlight } from '../core/in-flight.js';
 import { isZombieStat, parseProcStatStartTime } from './process-info.js';
 
 /** One row of the operating system's process list. */
@@ -145,15 +146,6 @@ const listWithProcfs = (procRoot: string) => async (): Promise<readonly ListedPr
   return rows;
 };
 
-// Concurrent starts share one listing: they all want the same snapshot of the same moment.
-const coalesced = <T>(load: () => Promise<T>): (() => Promise<T>) => {
-  let inFlight: Promise<T> | undefined;
-  return () =>
-    (inFlight ??= load().finally(() => {
-      inFlight = undefined;
-    }));
-};
-
 /**
  * The process table of this machine: procfs on Linux (ps-list elsewhere) for the list, procfs
  * for start times, exact argument vectors and uptimes. Per-process reads reject on a platform without procfs.
@@ -164,7 +156,8 @@ export const createProcessTable = (options: ProcessTableOptions = {}): ProcessTa
   const platform = options.platform ?? process.platform;
   const listProcesses =
     options.listProcesses ??
-    coalesced(platform === 'linux' ? listWithProcfs(procRoot) : listWithPsList);
+    // Concurrent starts share one listing: they all want the same snapshot of the same moment.
+    sharedWhileInFlight(platform === 'linux' ? listWithProcfs(procRoot) : listWithPsList);
 
   const readProc = async (...path: readonly string[]): Promise<string | undefined> => {
     if (platform !== 'linux') {
