@@ -100,6 +100,8 @@ const CONNECT_TIMEOUT_MS = 30_000;
 export interface FloodableClient {
   readonly openvpn: LabProcess;
   readonly session: ManagementSession;
+  /** Its management socket, which serves another client once the session is closed. */
+  readonly socketPath: string;
 }
 
 /**
@@ -143,5 +145,5 @@ export async function floodableClient(lab: Lab, server: LabServer): Promise<Floo
     session.close();
     throw error;
   }
-  return { openvpn, session };
+  return { openvpn, session, socketPath };
 }
