@@ -34,7 +34,7 @@ const { values: options } = parseArgs({
     'poll-samples': { type: 'string', default: '30' },
     'spacing-ms': { type: 'string', default: '2' },
     warmup: { type: 'string', default: '200' },
-    reps: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '30' },
     'idle-s': { type: 'string', default: '60' },
     seed: { type: 'string', default: '1' },
     'status-poll-ms': { type: 'string' },

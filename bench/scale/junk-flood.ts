@@ -10,11 +10,11 @@ import {
   sendJunk,
   udpPortOf,
 } from '../../test/integration/scale/support/junk-udp.js';
-import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
 import { load, mb, ms, settledHeapBytes, sleep, slope } from './measure.js';
 import { processCpuMs } from '../proc-cpu.js';
 import type { Report } from './report.js';
+import { judgeLeftovers, judgeNoStateChange, judgeTrafficGrew } from './verdicts.js';
 
 const SAMPLE_EVERY_MS = 5_000;
 const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
@@ -121,32 +121,13 @@ async function engineUnderFlood(
       `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
       perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
     );
-    const changes = phases.slice(phasesAtConnect);
-    report.judge(
-      'state changes under the flood',
-      changes.length === 0 ? 'none' : changes.join(' -> '),
-      'none',
-      changes.length === 0 && phases.at(-1) === 'connected',
-    );
+    judgeNoStateChange(report, 'state changes under the flood', phases, phasesAtConnect);
     // openvpn counts every datagram it reads, junk included, in the link bytes it reports.
-    const inGrew = (traffic?.bytesIn ?? 0) - trafficAtConnect.bytesIn;
-    const outGrew = (traffic?.bytesOut ?? 0) - trafficAtConnect.bytesOut;
-    report.judge(
-      'traffic counters during the flood (in, out)',
-      `+${inGrew} B, +${outGrew} B`,
-      'both increase',
-      inGrew > 0 && outGrew > 0,
-    );
+    judgeTrafficGrew(report, 'traffic counters during the flood', trafficAtConnect, traffic);
     const stopStarted = performance.now();
     await fleet.stopAll();
     report.line(`  stop after the flood took ${ms(performance.now() - stopStarted)}`);
-    const left = leftoversOf(options.appId);
-    report.judge(
-      'left behind after the stop (openvpn, runtime dirs, sockets)',
-      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
-      '0, 0, 0',
-      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
-    );
+    judgeLeftovers(report, options.appId, 'after the stop');
   } finally {
     await fleet.stopAll();
   }

@@ -2,10 +2,10 @@ import { firstValueFrom } from 'rxjs';
 import type { LabServer } from '../../test/integration/lab/lab.js';
 import type { Traffic } from '../../src/state/traffic.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
-import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
 import { load, mb, settledHeapBytes, sleep, slope } from './measure.js';
 import type { Report } from './report.js';
+import { judgeLeftovers, judgeNoStateChange, judgeTrafficGrew } from './verdicts.js';
 
 const SAMPLE_EVERY_MS = 5_000;
 /** Flat: less than this growth per minute, by least squares over the samples. */
@@ -67,31 +67,12 @@ export async function logFlood(options: LogFloodOptions, report: Report): Promis
       `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
       perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
     );
-    const changes = phases.slice(phasesAtConnect);
-    report.judge(
-      'state changes during the flood',
-      changes.length === 0 ? 'none' : changes.join(' -> '),
-      'stays connected',
-      changes.length === 0 && phases.at(-1) === 'connected',
-    );
-    const inGrew = (traffic?.bytesIn ?? 0) - trafficAtConnect.bytesIn;
-    const outGrew = (traffic?.bytesOut ?? 0) - trafficAtConnect.bytesOut;
-    report.judge(
-      'traffic counters during the flood (in, out)',
-      `+${inGrew} B, +${outGrew} B`,
-      'both increase',
-      inGrew > 0 && outGrew > 0,
-    );
+    judgeNoStateChange(report, 'state changes during the flood', phases, phasesAtConnect);
+    judgeTrafficGrew(report, 'traffic counters during the flood', trafficAtConnect, traffic);
     report.judge('log$ delivered lines', String(flooded), '> 0', flooded > 0);
 
     await fleet.stopAll();
-    const left = leftoversOf(options.appId);
-    report.judge(
-      'left behind after the stop (openvpn, runtime dirs, sockets)',
-      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
-      '0, 0, 0',
-      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
-    );
+    judgeLeftovers(report, options.appId, 'after the stop');
   } finally {
     await fleet.stopAll();
   }

@@ -1,11 +1,11 @@
 import { firstValueFrom } from 'rxjs';
 import type { LabServer } from '../../test/integration/lab/lab.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
-import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
 import { coalescedTable } from './coalesced-table.js';
 import { load, mb, ms, settledHeapBytes, sleep, withLag } from './measure.js';
 import type { Report } from './report.js';
+import { judgeLeftovers } from './verdicts.js';
 
 const LAG_P99_TARGET_MS = 20;
 const HEAP_PER_TUNNEL_TARGET_BYTES = 2 * 1024 * 1024;
@@ -98,13 +98,7 @@ export async function manyTunnels(options: ManyTunnelsOptions, report: Report): 
     });
     report.line(`stop-all took ${ms(stop.result)}, lag p99 ${ms(stop.lag.p99Ms)}`);
     report.line(`heap after stop-all: ${mb(await settledHeapBytes())}`);
-    const left = leftoversOf(options.appId);
-    report.judge(
-      'left behind after stop-all (openvpn, runtime dirs, sockets)',
-      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
-      '0, 0, 0',
-      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
-    );
+    judgeLeftovers(report, options.appId, 'after stop-all');
   } finally {
     await fleet.stopAll();
   }

@@ -1,9 +1,10 @@
 import type { LabServer } from '../../test/integration/lab/lab.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
-import { leftoversOf, openFdCount } from '../../test/integration/scale/support/leftovers.js';
+import { openFdCount } from '../../test/integration/scale/support/leftovers.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
 import { load, mb, ms, settledHeapBytes } from './measure.js';
 import type { Report } from './report.js';
+import { judgeLeftovers } from './verdicts.js';
 
 const HEAP_GROWTH_TARGET_BYTES = 5 * 1024 * 1024;
 const PROGRESS_EVERY_CYCLES = 100;
@@ -52,13 +53,7 @@ export async function soak(options: SoakOptions, report: Report): Promise<void> 
     );
     report.line(`load at the end of the soak: ${load()}`);
 
-    const left = leftoversOf(options.appId);
-    report.judge(
-      'left behind after the soak (openvpn, runtime dirs, sockets)',
-      `${left.openvpnPids.length}, ${left.runtimeDirs.length}, ${left.sockets.length}`,
-      '0, 0, 0',
-      left.openvpnPids.length + left.runtimeDirs.length + left.sockets.length === 0,
-    );
+    judgeLeftovers(report, options.appId, 'after the soak');
     const fdsAfter = openFdCount();
     report.judge(
       'open descriptors, before -> after',
