@@ -1,7 +1,7 @@
 import { startTunnel, type Tunnel } from '../../src/engine/vpn.js';
 import type { LogFields, Logger } from '../../src/core/logger.js';
 import type { Profile } from '../../src/profile/profile-model.js';
-import { isTerminal } from '../../src/state/vpn-state.js';
+import { isTerminal, type VpnState } from '../../src/state/vpn-state.js';
 import { execaSpawner, type Spawner } from '../../src/process/spawner.js';
 import { stamp } from './clock.js';
 import { benchProcessTable } from './bench-process-table.js';
@@ -32,6 +32,8 @@ export interface EngineStart {
   readonly marks: StartMarks;
   /** Resolves at the first `connected` state; rejects if the tunnel ends first. */
   readonly connected: Promise<bigint>;
+  /** Every state so far, for a report when a start does not connect. */
+  readonly states: readonly VpnState[];
 }
 
 const HOLD_RELEASE_COMMAND = 'hold "release"';
@@ -94,6 +96,8 @@ export class EngineTunnels {
     );
     this.#tunnels.add(tunnel);
     void tunnel.done.then(() => this.#tunnels.delete(tunnel));
+    const states: VpnState[] = [];
+    tunnel.state$.subscribe((state) => states.push(state));
     const connected = new Promise<bigint>((resolve, reject) => {
       const subscription = tunnel.state$.subscribe((state) => {
         const at = stamp();
@@ -110,7 +114,7 @@ export class EngineTunnels {
     });
     // The caller may never await it (a failed run); the rejection is reported there if it does.
     connected.catch(() => undefined);
-    return { tunnel, startedAt, marks, connected };
+    return { tunnel, startedAt, marks, connected, states };
   }
 
   /** Kills every tunnel still running and waits until each is cleaned up. */

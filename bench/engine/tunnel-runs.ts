@@ -134,7 +134,12 @@ export async function measureTunnels(lab: Lab, options: TunnelOptions): Promise<
 
     const engineRun = async (profile: Profile): Promise<EngineRun> => {
       const start = engines.start(profile);
-      const connectedAt = await within(start.connected, CONNECT_TIMEOUT_MS, 'engine', signal);
+      const connectedAt = await within(start.connected, CONNECT_TIMEOUT_MS, 'engine', signal).catch(
+        (error: unknown) => {
+          const states = start.states.map((state) => JSON.stringify(state)).join('\n');
+          throw new Error(`${String(error)}; states so far:\n${states}`);
+        },
+      );
       const stopAt = stamp();
       start.tunnel.stop();
       const final = await within(start.tunnel.done, STOP_TIMEOUT_MS, 'engine stop', signal);
