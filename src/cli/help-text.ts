@@ -1,4 +1,4 @@
-import type { CommandName } from './args.js';
+import type { CommandName } from './cli-command.js';
 
 const OVERVIEW = `rx-openvpn: run and supervise OpenVPN, showing its state as it changes.
 

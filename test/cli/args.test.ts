@@ -1,11 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
-import {
-  COMMAND_NAMES,
-  parseCliArgs,
-  type CliCommand,
-  type UsageError,
-} from '../../src/cli/args.js';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { COMMAND_NAMES, type CliCommand, type UsageError } from '../../src/cli/cli-command.js';
 import { helpText } from '../../src/cli/help-text.js';
 
 const parsed = (...args: string[]): CliCommand => {

@@ -5,7 +5,7 @@ import type { AttachOptions } from '../../engine/attach-options.js';
 import { attachTunnel, type AttachedTunnel } from '../../engine/attach-tunnel.js';
 import type { StopKind } from '../../engine/tunnel.js';
 import type { Tunnel } from '../../engine/vpn.js';
-import type { AttachCommand } from '../args.js';
+import type { AttachCommand } from '../cli-command.js';
 import { readAuthFile, type AuthFileCredentials } from './auth-file.js';
 import { createCliConsole } from './cli-console.js';
 import type { CliIo } from './cli-io.js';

@@ -7,7 +7,7 @@ import type { EngineOptions } from '../../engine/engine-options.js';
 import { startTunnel, type Tunnel } from '../../engine/vpn.js';
 import type { Launcher } from '../../launcher/launch-command.js';
 import { parseOvpn } from '../../profile/parse-ovpn.js';
-import type { CliLauncher, ConnectCommand } from '../args.js';
+import type { CliLauncher, ConnectCommand } from '../cli-command.js';
 import { readAuthFile, type AuthFileCredentials } from './auth-file.js';
 import { createCliConsole } from './cli-console.js';
 import type { CliIo } from './cli-io.js';

@@ -16,7 +16,7 @@ import type { StopKind } from '../../engine/tunnel.js';
 import { startTunnel, type Tunnel } from '../../engine/vpn.js';
 import { findOpenvpn } from '../../launcher/find-openvpn.js';
 import { parseOvpn } from '../../profile/parse-ovpn.js';
-import type { DemoCommand } from '../args.js';
+import type { DemoCommand } from '../cli-command.js';
 import { ensureDemoPki } from '../demo-pki.js';
 import { startDemoServer, type DemoServer } from '../demo-server.js';
 import { createCliConsole } from './cli-console.js';

@@ -1,6 +1,6 @@
 import { createProcessTable, type ProcessTable } from '../../process/instances-table.js';
 import { discoverInstances } from '../../process/instances.js';
-import type { PsCommand } from '../args.js';
+import type { PsCommand } from '../cli-command.js';
 import { formatPsJson, formatPsTable } from '../ps-table.js';
 import { sanitizeForTerminal } from '../sanitize.js';
 import type { CliIo } from './cli-io.js';

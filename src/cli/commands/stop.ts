@@ -12,7 +12,7 @@ import {
   STOP_SIGTERM_GRACE_MS,
   type StopProgress,
 } from '../../process/stop-escalation.js';
-import type { StopCommand } from '../args.js';
+import type { StopCommand } from '../cli-command.js';
 import { formatElapsed } from '../human-units.js';
 import { sanitizeForTerminal } from '../sanitize.js';
 import type { CliIo } from './cli-io.js';

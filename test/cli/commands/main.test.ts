@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Subject } from 'rxjs';
-import { COMMAND_NAMES } from '../../../src/cli/args.js';
+import { COMMAND_NAMES } from '../../../src/cli/cli-command.js';
 import type { CliIo } from '../../../src/cli/commands/cli-io.js';
 import { helpText } from '../../../src/cli/help-text.js';
 import { main } from '../../../src/cli/main.js';
