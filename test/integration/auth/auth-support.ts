@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   filter,
@@ -16,6 +16,7 @@ import {
 import type { LogFields, Logger } from '../../../src/core/logger.js';
 import type { Answer, CredentialsProvider, Prompt } from '../../../src/engine/credentials.js';
 import type { EngineDeps } from '../../../src/engine/engine-options.js';
+import type { LogRecord } from '../../../src/engine/tunnel-output.js';
 import type { Tunnel } from '../../../src/engine/vpn.js';
 import { MARKER_APP_VARIABLE } from '../../../src/launcher/ownership-marker.js';
 import type { ClientNotification } from '../../../src/management/notification/types.js';
@@ -181,6 +182,32 @@ export const finished = (tunnel: Tunnel, timeoutMs = SETTLE_TIMEOUT_MS): Promise
       timeout({ first: timeoutMs, with: settleTimeout('end', timeoutMs, seen) }),
     ),
   );
+};
+
+/** What a tunnel reported from the moment {@link recordTunnel} was called. */
+export interface TunnelRecord {
+  readonly states: readonly VpnState[];
+  readonly logs: readonly LogRecord[];
+}
+
+/** Keeps every state and log record of `tunnel`, for checks after the fact. */
+export const recordTunnel = (tunnel: Tunnel): TunnelRecord => {
+  const states: VpnState[] = [];
+  const logs: LogRecord[] = [];
+  tunnel.state$.subscribe((state) => states.push(state));
+  tunnel.log$.subscribe((record) => logs.push(record));
+  return { states, logs };
+};
+
+/** The argument vector and environment of the tunnel's openvpn, as procfs shows them. */
+export const openvpnTraces = async (
+  tunnel: Tunnel,
+): Promise<{ readonly cmdline: string; readonly environ: string }> => {
+  const pid = await firstValueFrom(tunnel.pid$);
+  return {
+    cmdline: await readFile(`/proc/${pid}/cmdline`, 'latin1'),
+    environ: await readFile(`/proc/${pid}/environ`, 'latin1'),
+  };
 };
 
 /** Stops every tunnel in `tunnels` at once and waits until each one is gone. */

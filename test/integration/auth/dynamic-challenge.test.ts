@@ -15,6 +15,7 @@ import {
   profileOf,
   recordingLogger,
   recordingProvider,
+  recordTunnel,
   serveLogins,
   settled,
   stopAll,
@@ -102,11 +103,7 @@ const start = (
     engineDeps(appId, runtimeBase),
   );
   tunnels.push(tunnel);
-  const states: VpnState[] = [];
-  const logs: LogRecord[] = [];
-  tunnel.state$.subscribe((state) => states.push(state));
-  tunnel.log$.subscribe((record) => logs.push(record));
-  return { tunnel, asked, states, logs, logger, transcript };
+  return { tunnel, asked, ...recordTunnel(tunnel), logger, transcript };
 };
 
 const connects = (logins: ServedLogins): ClientNotification[] =>

@@ -1,19 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
-import { firstValueFrom, of } from 'rxjs';
+import { of } from 'rxjs';
 import { Secret } from '../../../src/core/secret.js';
 import type { ProxyQuery } from '../../../src/engine/connection-policies.js';
-import type { LogRecord } from '../../../src/engine/tunnel-output.js';
 import type { EngineOptions } from '../../../src/engine/engine-options.js';
 import { startTunnel, type Tunnel } from '../../../src/engine/vpn.js';
-import type { VpnState } from '../../../src/state/vpn-state.js';
 import { Lab } from '../lab/lab.js';
 import {
   engineDeps,
   finished,
+  openvpnTraces,
   profileOf,
   recordingLogger,
   recordingProvider,
+  recordTunnel,
   settled,
   stopAll,
 } from './auth-support.js';
@@ -137,15 +136,10 @@ describe.each(AUTH_FORMS)('HTTP proxy credentials with http-proxy ... %s', (form
         credentials: asked.provider,
         logger,
       });
-      const states: VpnState[] = [];
-      const logs: LogRecord[] = [];
-      tunnel.state$.subscribe((state) => states.push(state));
-      tunnel.log$.subscribe((record) => logs.push(record));
+      const { states, logs } = recordTunnel(tunnel);
 
       expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
-      const pid = await firstValueFrom(tunnel.pid$);
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'latin1');
-      const environ = await readFile(`/proc/${pid}/environ`, 'latin1');
+      const { cmdline, environ } = await openvpnTraces(tunnel);
       tunnel.stop();
       expect(await finished(tunnel)).toMatchObject({ phase: 'stopped' });
 

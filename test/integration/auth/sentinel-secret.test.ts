@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { firstValueFrom } from 'rxjs';
 import { Secret } from '../../../src/core/secret.js';
 import type { CredentialsProvider } from '../../../src/engine/credentials.js';
 import type { LogRecord } from '../../../src/engine/tunnel-output.js';
@@ -15,9 +14,11 @@ import {
   engineDeps,
   exactCredentialsScript,
   finished,
+  openvpnTraces,
   profileOf,
   recordingLogger,
   recordingProvider,
+  recordTunnel,
   settled,
   stopAll,
   withBlock,
@@ -82,15 +83,10 @@ async function connectAndExpose(
     engineDeps(appId, runtimeBase),
   );
   tunnels.push(tunnel);
-  const states: VpnState[] = [];
-  const logs: LogRecord[] = [];
-  tunnel.state$.subscribe((state) => states.push(state));
-  tunnel.log$.subscribe((record) => logs.push(record));
+  const { states, logs } = recordTunnel(tunnel);
 
   expect(await settled(tunnel)).toMatchObject({ phase: 'connected' });
-  const pid = await firstValueFrom(tunnel.pid$);
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'latin1');
-  const environ = await readFile(`/proc/${pid}/environ`, 'latin1');
+  const { cmdline, environ } = await openvpnTraces(tunnel);
   const runtimeFiles = await filesUnder(runtimeBase);
   tunnel.stop();
   expect(await finished(tunnel)).toMatchObject({ phase: 'stopped' });
