@@ -10,7 +10,7 @@ import { Lab, OPENVPN_BIN } from '../../test/integration/lab/lab.js';
 import { SLICE_S, measureIdleCpu, type IdleResult } from './idle-cpu.js';
 import { seededRandom } from './random.js';
 import { measureStateLatency, type LatencyResult } from './state-latency.js';
-import { describe, differences, formatMs, summarize, tailOf, verdict } from './stats.js';
+import { describe, differences, formatMs, summarize, tailOf, verdict } from '../stats.js';
 import {
   measureTunnels,
   type EngineRun,

@@ -11,20 +11,20 @@ import {
   udpPortOf,
 } from '../../test/integration/scale/support/junk-udp.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
-import { load, mb, ms, settledHeapBytes, sleep, slope } from './measure.js';
+import { load, mb, ms, sampleHeap, sleep, type HeapSamples } from './measure.js';
 import { processCpuMs } from '../proc-cpu.js';
+import { describe, formatMs, summarize } from '../stats.js';
 import type { Report } from './report.js';
-import { judgeLeftovers, judgeNoStateChange, judgeTrafficGrew } from './verdicts.js';
+import {
+  judgeHeapSlope,
+  judgeLeftovers,
+  judgeNoStateChange,
+  judgeTrafficGrew,
+} from './verdicts.js';
 
-const SAMPLE_EVERY_MS = 5_000;
-const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
-const MS_PER_MIN = 60_000;
 const PID_GAP_MS = 20;
 const REJECTED = /Incoming packet rejected/;
 const PID_ANSWER = 'SUCCESS: pid=';
-
-/** Round trips are well under a millisecond when quiet: three decimals. */
-const fine = (value: number): string => `${value.toFixed(3)} ms`;
 
 /** What the junk-flood part needs. */
 export interface JunkFloodOptions {
@@ -82,22 +82,17 @@ async function engineUnderFlood(
     const pid = await firstValueFrom(tunnel.pid$);
     report.line(`engine tunnel under junk UDP (openvpn ${pid}); load before: ${load()}`);
 
-    const heaps: number[] = [];
-    const times: number[] = [];
     const sender = sendJunk(udpPortOf(pid));
     const started = performance.now();
     const cpu = cpuMeter(pid);
     let sent = 0;
+    let heap: HeapSamples;
     try {
-      for (let at = 0; at <= options.durationS * 1000; at += SAMPLE_EVERY_MS) {
-        if (at > 0) await sleep(started + at - performance.now());
-        heaps.push(await settledHeapBytes());
-        times.push((performance.now() - started) / MS_PER_MIN);
-        report.line(
-          `  t=${((performance.now() - started) / 1000).toFixed(0)} s heap ${mb(heaps.at(-1) ?? 0)}` +
-            ` log records ${lines}`,
-        );
-      }
+      heap = await sampleHeap(
+        options.durationS,
+        (line) => report.line(line),
+        () => `log records ${lines}`,
+      );
     } finally {
       sent = await sender.stop();
     }
@@ -109,18 +104,12 @@ async function engineUnderFlood(
     );
     // The t=0 sample is taken before the first junk arrives; the socket and parser buffers a
     // flood fills once are a step, not growth, so the slope starts at the first flooded sample.
-    const flooded = heaps.slice(1);
-    const perMin = slope(times.slice(1), flooded);
+    const flooded = { minutes: heap.minutes.slice(1), bytes: heap.bytes.slice(1) };
     report.line(
-      `  heap before the flood ${mb(heaps[0] ?? 0)}; under it ${mb(Math.min(...flooded))}` +
-        ` to ${mb(Math.max(...flooded))}`,
+      `  heap before the flood ${mb(heap.bytes[0] ?? 0)}; under it ` +
+        `${mb(Math.min(...flooded.bytes))} to ${mb(Math.max(...flooded.bytes))}`,
     );
-    report.judge(
-      `heap slope under the junk flood (first ${mb(flooded[0] ?? 0)}, last ${mb(flooded.at(-1) ?? 0)})`,
-      `${mb(perMin)}/min`,
-      `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
-      perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
-    );
+    judgeHeapSlope(report, 'heap slope under the junk flood', flooded);
     judgeNoStateChange(report, 'state changes under the flood', phases, phasesAtConnect);
     // openvpn counts every datagram it reads, junk included, in the link bytes it reports.
     judgeTrafficGrew(report, 'traffic counters during the flood', trafficAtConnect, traffic);
@@ -174,8 +163,8 @@ async function pidUnderFlood(
     );
     report.line(`pid round trips under the flood, bare socket reader: ${summary(bareFlooded)}`);
     report.line(
-      `  pid p99 under the flood: rx-openvpn ${fine(percentile(flooded, 99))}, bare reader ` +
-        `${fine(percentile(bareFlooded, 99))} (quiet: ${fine(percentile(quiet, 99))})`,
+      `  pid p99 under the flood: rx-openvpn ${formatMs(summarize(flooded).p99)}, bare reader ` +
+        `${formatMs(summarize(bareFlooded).p99)} (quiet: ${formatMs(summarize(quiet).p99)})`,
     );
   } finally {
     session.close();
@@ -243,14 +232,11 @@ async function roundTrips(ask: () => Promise<unknown>, count: number): Promise<n
   return times;
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-const summary = (values: readonly number[]): string =>
-  `p50 ${fine(percentile(values, 50))}, p99 ${fine(percentile(values, 99))}, ` +
-  `max ${fine(Math.max(...values))}, N ${values.length}`;
+/** `median …, p99 …, N …` and the maximum, the tail a flood makes. */
+const summary = (values: readonly number[]): string => {
+  const figures = summarize(values);
+  return `${describe(figures)}, max ${formatMs(figures.max)}`;
+};
 
 /**
  * CPU used from now on by this Node process and by openvpn `pid`, as shares of one core: which

@@ -3,14 +3,14 @@ import type { LabServer } from '../../test/integration/lab/lab.js';
 import type { Traffic } from '../../src/state/traffic.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
 import { profileOf } from '../../test/integration/scale/support/profile.js';
-import { load, mb, settledHeapBytes, sleep, slope } from './measure.js';
+import { load, mb, sampleHeap } from './measure.js';
 import type { Report } from './report.js';
-import { judgeLeftovers, judgeNoStateChange, judgeTrafficGrew } from './verdicts.js';
-
-const SAMPLE_EVERY_MS = 5_000;
-/** Flat: less than this growth per minute, by least squares over the samples. */
-const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
-const MS_PER_MIN = 60_000;
+import {
+  judgeHeapSlope,
+  judgeLeftovers,
+  judgeNoStateChange,
+  judgeTrafficGrew,
+} from './verdicts.js';
 
 /** What the log-flood part needs. */
 export interface LogFloodOptions {
@@ -40,19 +40,13 @@ export async function logFlood(options: LogFloodOptions, report: Report): Promis
     const trafficAtConnect = await firstValueFrom(tunnel.traffic$);
     report.line(`load before the flood: ${load()}`);
 
-    const times: number[] = [];
-    const heaps: number[] = [];
     const started = performance.now();
     const linesAtStart = lines;
-    for (let at = 0; at <= options.durationS * 1000; at += SAMPLE_EVERY_MS) {
-      if (at > 0) await sleep(started + at - performance.now());
-      heaps.push(await settledHeapBytes());
-      times.push((performance.now() - started) / MS_PER_MIN);
-      report.line(
-        `  t=${((performance.now() - started) / 1000).toFixed(0)} s heap ${mb(heaps.at(-1) ?? 0)}` +
-          ` lines ${lines - linesAtStart}`,
-      );
-    }
+    const heap = await sampleHeap(
+      options.durationS,
+      (line) => report.line(line),
+      () => `lines ${lines - linesAtStart}`,
+    );
     const elapsedS = (performance.now() - started) / 1000;
     const flooded = lines - linesAtStart;
     report.line(
@@ -60,13 +54,7 @@ export async function logFlood(options: LogFloodOptions, report: Report): Promis
         `${mb(bytes)} of text in total) at verb ${options.verb}`,
     );
     report.line(`load at the end of the flood: ${load()}`);
-    const perMin = slope(times, heaps);
-    report.judge(
-      `heap slope over ${options.durationS} s (first ${mb(heaps[0] ?? 0)}, last ${mb(heaps.at(-1) ?? 0)})`,
-      `${mb(perMin)}/min`,
-      `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
-      perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
-    );
+    judgeHeapSlope(report, `heap slope over ${options.durationS} s`, heap);
     judgeNoStateChange(report, 'state changes during the flood', phases, phasesAtConnect);
     judgeTrafficGrew(report, 'traffic counters during the flood', trafficAtConnect, traffic);
     report.judge('log$ delivered lines', String(flooded), '> 0', flooded > 0);

@@ -86,3 +86,34 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   }
   return num / den;
 }
+
+const HEAP_SAMPLE_EVERY_MS = 5_000;
+const MS_PER_MIN = 60_000;
+
+/** Settled heap readings over a stretch of time: when (in minutes from the start) and how much. */
+export interface HeapSamples {
+  readonly minutes: readonly number[];
+  readonly bytes: readonly number[];
+}
+
+/**
+ * Reads the settled heap at once and then every 5 s for `durationS`, printing each reading
+ * with `note()` (what else to show beside it).
+ */
+export async function sampleHeap(
+  durationS: number,
+  print: (line: string) => void,
+  note: () => string,
+): Promise<HeapSamples> {
+  const minutes: number[] = [];
+  const bytes: number[] = [];
+  const started = performance.now();
+  for (let at = 0; at <= durationS * 1000; at += HEAP_SAMPLE_EVERY_MS) {
+    if (at > 0) await sleep(started + at - performance.now());
+    bytes.push(await settledHeapBytes());
+    minutes.push((performance.now() - started) / MS_PER_MIN);
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    print(`  t=${seconds} s heap ${mb(bytes.at(-1) ?? 0)} ${note()}`);
+  }
+  return { minutes, bytes };
+}

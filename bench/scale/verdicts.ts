@@ -1,6 +1,10 @@
 import type { Traffic } from '../../src/state/traffic.js';
 import { leftoversOf } from '../../test/integration/scale/support/leftovers.js';
+import { mb, slope, type HeapSamples } from './measure.js';
 import type { Report } from './report.js';
+
+/** Flat: less than this growth per minute, by least squares over the samples. */
+const HEAP_SLOPE_TARGET_BYTES_PER_MIN = 256 * 1024;
 
 /** Judges what the tunnels of `appId` left behind `when` they were stopped: nothing, or a fail. */
 export function judgeLeftovers(report: Report, appId: string, when: string): void {
@@ -43,5 +47,17 @@ export function judgeTrafficGrew(
     `+${inGrew} B, +${outGrew} B`,
     'both increase',
     inGrew > 0 && outGrew > 0,
+  );
+}
+
+/** Judges the least-squares slope of `samples` against the flat-heap target. */
+export function judgeHeapSlope(report: Report, what: string, samples: HeapSamples): void {
+  const { minutes, bytes } = samples;
+  const perMin = slope(minutes, bytes);
+  report.judge(
+    `${what} (first ${mb(bytes[0] ?? 0)}, last ${mb(bytes.at(-1) ?? 0)})`,
+    `${mb(perMin)}/min`,
+    `< ${mb(HEAP_SLOPE_TARGET_BYTES_PER_MIN)}/min`,
+    perMin < HEAP_SLOPE_TARGET_BYTES_PER_MIN,
   );
 }
