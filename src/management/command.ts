@@ -1,12 +1,25 @@
 /**
  * One typed constructor per command of the management spec (openvpn 2.6, management version 5).
- * A catalogue, so longer than most files: each entry is a few lines of data. Reply shapes were
- * checked against openvpn 2.6.14 (see reply.ts).
+ * A catalogue: each entry is a few lines of data, built with ./command-builder. Reply shapes
+ * were checked against openvpn 2.6.14 (see reply.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { isSecret, type Secret } from '../core/secret.js';
-import type { EncodeFailure } from './encode.js';
+import type { Secret } from '../core/secret.js';
+import {
+  entriesWith,
+  linesOf,
+  make,
+  nothing,
+  parsedWith,
+  succeed,
+  successLinesOf,
+  successParsed,
+  successText,
+  withCounts,
+  type Command,
+  type OutputParser,
+} from './command-builder.js';
 import type { AuthType } from './notification/password.js';
 import {
   parseHoldQuery,
@@ -19,42 +32,17 @@ import {
   parseStatus,
   parseVerb,
   parseVersion,
-  type ParseFailure,
 } from './parsers/index.js';
 import { parseEchoFields, parseLogFields } from './notification/parse-line.js';
 import type { EchoEntry, LogEntry } from './notification/types.js';
-import { createReplyCollector, type Reply, type ReplyCollector, type ReplyShape } from './reply.js';
 
-/** Why a reply did not give the command's result. */
-export type ReplyFailure =
-  | { readonly kind: 'command-failed'; readonly text: string }
-  | {
-      readonly kind: 'unexpected-reply';
-      readonly expected: Reply['kind'];
-      readonly got: Reply['kind'];
-    }
-  | { readonly kind: 'malformed'; readonly reason: string; readonly line: string | undefined }
-  | { readonly kind: 'parse-failed'; readonly failure: ParseFailure };
-
-/** A command ready to encode, with the reply shape it waits for and the decoder of its result. */
-export interface Command<R> {
-  readonly name: string;
-  readonly args: readonly (string | Secret)[];
-  /** Lines after the head line of a multi-line command; the encoder adds `END`. */
-  readonly body?: readonly string[];
-  readonly shape: ReplyShape;
-  readonly decode: (reply: Reply) => E.Either<ReplyFailure, R>;
-  /** True when an argument is a Secret: log the name only. */
-  readonly sensitive: boolean;
-  /** Set by a constructor given an invalid value; the encoder refuses with it. */
-  readonly invalid?: EncodeFailure;
-}
-
-/** A parser of command output lines, as written in ./parsers. */
-export type OutputParser<T> = (lines: readonly string[]) => E.Either<ParseFailure, T>;
-
-/** A parser of a one-line SUCCESS text, as written in ./parsers. */
-export type TextParser<T> = (text: string) => E.Either<ParseFailure, T>;
+export {
+  createCommandReplyCollector,
+  type Command,
+  type OutputParser,
+  type ReplyFailure,
+  type TextParser,
+} from './command-builder.js';
 
 /** The signals the `signal` command accepts. */
 export type SignalName = 'SIGHUP' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2';
@@ -62,99 +50,8 @@ export type SignalName = 'SIGHUP' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2';
 /** How many lines of history: a count or everything. */
 export type HistoryCount = number | 'all';
 
-// ---------------------------------------------------------------------------------- decoders
-
-const unexpected = (expected: Reply['kind'], reply: Reply): ReplyFailure =>
-  reply.kind === 'error'
-    ? { kind: 'command-failed', text: reply.text }
-    : { kind: 'unexpected-reply', expected, got: reply.kind };
-
-const successText = (reply: Reply): E.Either<ReplyFailure, string> =>
-  reply.kind === 'success' ? E.right(reply.text) : E.left(unexpected('success', reply));
-
-const linesOf = (reply: Reply): E.Either<ReplyFailure, readonly string[]> =>
-  reply.kind === 'lines' ? E.right(reply.lines) : E.left(unexpected('lines', reply));
-
-const successLinesOf = (reply: Reply): E.Either<ReplyFailure, readonly string[]> =>
-  reply.kind === 'success-lines'
-    ? E.right(reply.lines)
-    : E.left(unexpected('success-lines', reply));
-
-const nothing = (reply: Reply): E.Either<ReplyFailure, undefined> =>
-  reply.kind === 'none' ? E.right(undefined) : E.left(unexpected('none', reply));
-
-/** Parses a SUCCESS text with one of ./parsers. */
-const successParsed =
-  <T>(parse: TextParser<T>) =>
-  (reply: Reply): E.Either<ReplyFailure, T> =>
-    pipe(
-      successText(reply),
-      E.chain((text) =>
-        pipe(
-          parse(text),
-          E.mapLeft((failure): ReplyFailure => ({ kind: 'parse-failed', failure })),
-        ),
-      ),
-    );
-
-const parsedWith =
-  <T>(parse: OutputParser<T>) =>
-  (lines: readonly string[]): E.Either<ReplyFailure, T> =>
-    pipe(
-      parse(lines),
-      E.mapLeft((failure): ReplyFailure => ({ kind: 'parse-failed', failure })),
-    );
-
-const entriesWith =
-  <T>(parseFields: (line: string) => T | undefined, what: string) =>
-  (lines: readonly string[]): E.Either<ReplyFailure, readonly T[]> => {
-    const entries: T[] = [];
-    for (const line of lines) {
-      const entry = parseFields(line);
-      if (entry === undefined)
-        return E.left({ kind: 'malformed', reason: `bad ${what} line`, line });
-      entries.push(entry);
-    }
-    return E.right(entries);
-  };
-
 const logEntries = entriesWith<LogEntry>(parseLogFields, 'log');
 const echoEntries = entriesWith<EchoEntry>(parseEchoFields, 'echo');
-
-// ------------------------------------------------------------------------------- constructors
-
-const make = <R>(
-  name: string,
-  args: readonly (string | Secret)[],
-  shape: ReplyShape,
-  decode: (reply: Reply) => E.Either<ReplyFailure, R>,
-  extra: { readonly body?: readonly string[]; readonly invalid?: EncodeFailure } = {},
-): Command<R> => ({
-  name,
-  args,
-  shape,
-  decode,
-  sensitive: args.some(isSecret),
-  ...extra,
-});
-
-const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
-
-/** Formats a non-negative integer argument; marks the command invalid otherwise. */
-const withCounts = <R>(command: Command<R>, counts: readonly (readonly [number, number])[]) => {
-  const bad = counts.find(([, value]) => !isCount(value));
-  if (bad === undefined) return command;
-  const invalid: EncodeFailure = {
-    reason: 'invalid-argument',
-    part: 'argument',
-    index: bad[0],
-    expected: 'a non-negative integer',
-  };
-  return { ...command, invalid };
-};
-
-const succeed = (name: string, ...args: (string | Secret)[]): Command<string> =>
-  make(name, args, 'success', successText);
 
 const historyArg = (count: HistoryCount): string => (count === 'all' ? 'all' : String(count));
 
@@ -468,12 +365,6 @@ export const certificate = (pem: string): Command<string> =>
 /** `env-filter [level]` (server): which ENV lines CLIENT blocks carry. */
 export const envFilter = (level: number): Command<string> =>
   withCounts(succeed('env-filter', String(level)), [[0, level]]);
-
-/**
- * The collector for `command`'s reply, told how many body lines it has (see reply.ts `body`).
- */
-export const createCommandReplyCollector = <R>(command: Command<R>): ReplyCollector =>
-  createReplyCollector(command.shape, { bodyLines: (command.body?.length ?? 0) + 1 });
 
 // ------------------------------------------------------- output commands with the ./parsers
 
