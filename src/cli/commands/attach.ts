@@ -6,14 +6,11 @@ import { attachTunnel, type AttachedTunnel } from '../../engine/attach-tunnel.js
 import type { StopKind } from '../../engine/tunnel.js';
 import type { Tunnel } from '../../engine/vpn.js';
 import type { AttachCommand } from '../cli-command.js';
-import { readAuthFile, type AuthFileCredentials } from './auth-file.js';
-import { createCliConsole } from './cli-console.js';
 import type { CliIo } from './cli-io.js';
-import { openTranscript } from './connect.js';
 import { EXIT_FAILURE } from './exit-code.js';
-import { captureInterrupts } from './interrupts.js';
 import { readManagementPasswordFile } from './management-password-file.js';
 import { splitStopTimeout } from './stop-timeout.js';
+import { inTunnelCommandFrame, readOptionalAuthFile } from './tunnel-command-frame.js';
 import { runTunnelSession } from './tunnel-session.js';
 
 /** Ports of `attach`, for tests; each defaults to the real thing. */
@@ -42,14 +39,8 @@ export async function runAttach(
   deps: AttachCommandDeps = {},
 ): Promise<number> {
   const scheduler = deps.scheduler ?? asyncScheduler;
-  const interrupts = captureInterrupts(io.interrupt$);
-  let transcript: ReturnType<typeof openTranscript> | undefined;
-  try {
-    const cli = createCliConsole(io, {
-      json: command.json,
-      verbosity: command.verbosity,
-      now: () => scheduler.now(),
-    });
+  return inTunnelCommandFrame(command, io, scheduler, async (frame) => {
+    const { cli, interrupts } = frame;
     let password: Secret | undefined;
     if (command.passwordFile !== undefined) {
       const read = await readManagementPasswordFile(command.passwordFile);
@@ -59,23 +50,15 @@ export async function runAttach(
       }
       password = read.right;
     }
-    let authFile: AuthFileCredentials | undefined;
-    if (command.authFile !== undefined) {
-      const read = await readAuthFile(command.authFile);
-      if (isLeft(read)) {
-        cli.error(read.left.message);
-        return EXIT_FAILURE;
-      }
-      authFile = read.right;
-    }
-    transcript =
-      command.transcriptPath === undefined ? undefined : openTranscript(command.transcriptPath);
+    const authFile = await readOptionalAuthFile(command.authFile, cli);
+    if (authFile === 'unreadable') return EXIT_FAILURE;
+    const transcript = frame.startTranscript();
     const attach = deps.attachTunnel ?? attachTunnel;
-    return await runTunnelSession<Omit<AttachOptions, 'credentials' | 'logger' | 'scheduler'>>({
+    return runTunnelSession<Omit<AttachOptions, 'credentials' | 'logger' | 'scheduler'>>({
       engine: {
         endpoint: command.endpoint,
         ...(password === undefined ? {} : { password }),
-        ...(transcript === undefined ? {} : { transcript: transcript.record }),
+        ...(transcript === undefined ? {} : { transcript }),
         ...(command.stopTimeoutMs === undefined
           ? {}
           : { stop: splitStopTimeout(command.stopTimeoutMs) }),
@@ -90,8 +73,5 @@ export async function runAttach(
         return command.leaveRunning ? leavingRunning(tunnel) : tunnel;
       },
     });
-  } finally {
-    interrupts.release();
-    await transcript?.close();
-  }
+  });
 }

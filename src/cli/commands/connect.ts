@@ -1,19 +1,15 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { TranscriptLine } from '../../management/transcript.js';
 import type { EngineOptions } from '../../engine/engine-options.js';
 import { startTunnel, type Tunnel } from '../../engine/vpn.js';
 import type { Launcher } from '../../launcher/launch-command.js';
 import { parseOvpn } from '../../profile/parse-ovpn.js';
 import type { CliLauncher, ConnectCommand } from '../cli-command.js';
-import { readAuthFile, type AuthFileCredentials } from './auth-file.js';
-import { createCliConsole } from './cli-console.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT_FAILURE } from './exit-code.js';
-import { captureInterrupts } from './interrupts.js';
 import { splitStopTimeout } from './stop-timeout.js';
+import { inTunnelCommandFrame, readOptionalAuthFile } from './tunnel-command-frame.js';
 import { runTunnelSession } from './tunnel-session.js';
 
 /** Ports of `connect`, for tests; each defaults to the real thing. */
@@ -63,28 +59,15 @@ export async function runConnect(
   deps: ConnectDeps = {},
 ): Promise<number> {
   const scheduler = deps.scheduler ?? asyncScheduler;
-  const interrupts = captureInterrupts(io.interrupt$);
-  let transcript: ReturnType<typeof openTranscript> | undefined;
-  try {
-    const cli = createCliConsole(io, {
-      json: command.json,
-      verbosity: command.verbosity,
-      now: () => scheduler.now(),
-    });
+  return inTunnelCommandFrame(command, io, scheduler, async (frame) => {
+    const { cli, interrupts } = frame;
     const choice = launcherOf(command.launcher, command.pkexecHelper);
     if ('problem' in choice) {
       cli.error(choice.problem);
       return EXIT_FAILURE;
     }
-    let authFile: AuthFileCredentials | undefined;
-    if (command.authFile !== undefined) {
-      const read = await readAuthFile(command.authFile);
-      if (isLeft(read)) {
-        cli.error(read.left.message);
-        return EXIT_FAILURE;
-      }
-      authFile = read.right;
-    }
+    const authFile = await readOptionalAuthFile(command.authFile, cli);
+    if (authFile === 'unreadable') return EXIT_FAILURE;
     const text = await readProfileText(command.profilePath);
     if (typeof text !== 'string') {
       cli.error(text.problem);
@@ -95,11 +78,10 @@ export async function runConnect(
       cli.error(`${command.profilePath}: ${profile.left.message}`);
       return EXIT_FAILURE;
     }
-    transcript =
-      command.transcriptPath === undefined ? undefined : openTranscript(command.transcriptPath);
-    return await runTunnelSession({
+    const transcript = frame.startTranscript();
+    return runTunnelSession({
       engine: {
-        ...(transcript === undefined ? {} : { transcript: transcript.record }),
+        ...(transcript === undefined ? {} : { transcript }),
         profile: profile.right,
         appId: command.appId,
         launcher: choice.launcher,
@@ -115,23 +97,5 @@ export async function runConnect(
       scheduler,
       startTunnel: deps.startTunnel ?? startTunnel,
     });
-  } finally {
-    interrupts.release();
-    await transcript?.close();
-  }
-}
-
-/** A transcript file: one line per management line, `<ISO time> <-|-> <text>`, mode 0600. */
-export function openTranscript(path: string): {
-  readonly record: (line: TranscriptLine) => void;
-  readonly close: () => Promise<void>;
-} {
-  const stream = createWriteStream(path, { flags: 'w', mode: 0o600 });
-  return {
-    record: (line) => {
-      const arrow = line.direction === 'to-openvpn' ? '->' : '<-';
-      stream.write(`${new Date(line.at).toISOString()} ${arrow} ${line.text}\n`);
-    },
-    close: () => new Promise((resolve) => stream.end(resolve)),
-  };
+  });
 }
