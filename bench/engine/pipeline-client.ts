@@ -27,8 +27,9 @@ export interface PipelineClient {
 
 /**
  * Connects to a management interface at `path` and runs the real pieces the engine runs:
- * `attachSession` → `driveManagement` (which turns on state, bytecount and log and releases the
- * hold) → `toVpnState$` over its events, and a bare reader on the same socket beside it.
+ * `attachSession` → `driveManagement` (which turns on state and bytecount, as for a spawned
+ * openvpn, and releases the hold) → `toVpnState$` over its events, and a bare reader on the
+ * same socket beside it.
  */
 export async function connectPipeline(
   path: string,
@@ -47,6 +48,7 @@ export async function connectPipeline(
         logger: silentLogger,
         bytecountIntervalS: BYTECOUNT_INTERVAL_S,
         credentials: undefined,
+        managementLog: false,
       }).pipe(takeUntil(session.end$)),
     ),
     share(),

@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, switchMap } from 'rxjs';
 import * as command from '../../src/management/command.js';
+import { connectWithRetry } from '../../src/management/connect-with-retry.js';
+import { attachSession, type ManagementSession } from '../../src/management/session.js';
+import { connectSocket } from '../../src/management/socket.js';
 import type { Traffic } from '../../src/state/traffic.js';
 import type { Lab, LabServer } from '../../test/integration/lab/lab.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
@@ -23,6 +26,10 @@ import {
 } from './verdicts.js';
 
 const PID_GAP_MS = 20;
+/** How long one `pid` may wait with the log over management before it counts as unanswered. */
+const STARVED_PID_MS = 10_000;
+/** Questions asked with the log over management: each unanswered one costs the whole wait. */
+const STARVED_PID_QUERIES = 5;
 const REJECTED = /Incoming packet rejected/;
 const PID_ANSWER = 'SUCCESS: pid=';
 
@@ -39,10 +46,11 @@ export interface JunkFloodOptions {
 /**
  * Junk UDP at a client: openvpn logs one "Incoming packet rejected" line per datagram. First an
  * engine tunnel under the flood (log rate, heap over time, state, traffic, the stop), then the
- * management session on its own against a bare client under the same flood, timing `pid`
- * round trips against the same session without the flood: the engine holds the only management
- * link of its openvpn and sends no commands on request, so the session is measured directly,
- * with the notifications the engine turns on (log, state, bytecount every second).
+ * management session on its own against a bare point-to-point client under the same flood,
+ * timing `pid` round trips against the same session without the flood: the engine holds the
+ * only management link of its openvpn and sends no commands on request, so the session is
+ * measured directly, with the notifications the engine turns on for an openvpn it spawned
+ * (state, bytecount every second; the log comes from stdout).
  */
 export async function junkFlood(options: JunkFloodOptions, report: Report): Promise<void> {
   // The junk fills the client's socket buffer and keepalives get lost with it; on the lab's
@@ -53,7 +61,11 @@ export async function junkFlood(options: JunkFloodOptions, report: Report): Prom
     extra: [...options.serverExtra, `keepalive 10 ${String(options.durationS * 2 + 60)}`],
   });
   await engineUnderFlood(server, options, report);
-  await pidUnderFlood(server, options, report);
+  const p2p = await options.lab.server({
+    kind: 'p2p',
+    extra: [...options.serverExtra, `keepalive 10 ${String(options.durationS * 2 + 60)}`],
+  });
+  await pidUnderFlood(p2p, options, report);
 }
 
 async function engineUnderFlood(
@@ -129,22 +141,21 @@ async function pidUnderFlood(
 ): Promise<void> {
   const { openvpn: client, session, socketPath } = await floodableClient(options.lab, server);
   let bare: BareReader | undefined;
+  let logging: ManagementSession | undefined;
   try {
-    let logged = 0;
+    let bytesIn = 0;
     session.notification$.subscribe((n) => {
-      if (n.type === 'log') logged += 1;
+      if (n.type === 'bytecount') bytesIn = n.bytesIn;
     });
     const ask = (): Promise<unknown> => firstValueFrom(session.send(command.pid()));
 
     const quiet = await roundTrips(ask, options.pidQueries);
     report.line(`pid round trips, bare client ${client.pid}, no flood: ${summary(quiet)}`);
-    const loggedBefore = logged;
-    const started = performance.now();
+    const bytesBefore = bytesIn;
     const flooded = await underJunk(client.pid, report, () => roundTrips(ask, options.pidQueries));
-    const elapsedS = (performance.now() - started) / 1000;
     report.line(
-      `pid round trips under the flood: ${summary(flooded)}; >LOG notifications meanwhile ` +
-        `${logged - loggedBefore} (${((logged - loggedBefore) / elapsedS).toFixed(0)}/s)`,
+      `pid round trips under the flood: ${summary(flooded)}; link bytes read meanwhile ` +
+        `${mb(bytesIn - bytesBefore)} (junk included)`,
     );
     report.judge(
       'pid answered every time under the flood',
@@ -156,7 +167,7 @@ async function pidUnderFlood(
     // The same questions from a reader that only looks for the answer in the bytes: what
     // openvpn itself takes to answer under the flood, without rx-openvpn's parsing.
     session.close();
-    bare = await bareReader(socketPath);
+    bare = await bareReader(socketPath, 'state on\nbytecount 1\n');
     const bareAsk = bare.pid;
     const bareFlooded = await underJunk(client.pid, report, () =>
       roundTrips(bareAsk, options.pidQueries),
@@ -166,9 +177,33 @@ async function pidUnderFlood(
       `  pid p99 under the flood: rx-openvpn ${formatMs(summarize(flooded).p99)}, bare reader ` +
         `${formatMs(summarize(bareFlooded).p99)} (quiet: ${formatMs(summarize(quiet).p99)})`,
     );
+    bare.close();
+
+    // Why the engine keeps openvpn's log off the management link by default: with `log on`,
+    // openvpn queues every junk line for the management client, and reads no command while
+    // anything is queued; whether the queue ever empties depends on how fast the client reads.
+    bare.close();
+    bare = undefined;
+    logging = await attachedTo(socketPath);
+    const withLog = logging;
+    await firstValueFrom(withLog.send(command.logRealtime(true)));
+    await firstValueFrom(withLog.send(command.bytecount(1)));
+    const starved = await underJunk(client.pid, report, () =>
+      answeredWithin(
+        () => firstValueFrom(withLog.send(command.pid())),
+        STARVED_PID_QUERIES,
+        STARVED_PID_MS,
+      ),
+    );
+    report.line(
+      `  rx-openvpn session with the log over management too (log on): ${starved.length} of ` +
+        `${STARVED_PID_QUERIES} pid answered within ${formatMs(STARVED_PID_MS)} each` +
+        (starved.length === 0 ? '' : ` (${starved.map(formatMs).join(', ')})`),
+    );
   } finally {
     session.close();
     bare?.close();
+    logging?.close();
     await client.stop();
   }
 }
@@ -186,13 +221,21 @@ async function underJunk<T>(pid: number, report: Report, measure: () => Promise<
   }
 }
 
+/** A new management session on the unix socket at `path`. */
+const attachedTo = (path: string): Promise<ManagementSession> =>
+  firstValueFrom(
+    connectWithRetry(
+      connectSocket({ kind: 'unix', path }).pipe(switchMap((socket) => attachSession(socket))),
+    ),
+  );
+
 /** A management client that only writes commands and looks for `SUCCESS: pid=` in the bytes. */
 interface BareReader {
   readonly pid: () => Promise<void>;
   readonly close: () => void;
 }
 
-async function bareReader(socketPath: string): Promise<BareReader> {
+async function bareReader(socketPath: string, setup: string): Promise<BareReader> {
   const socket = createConnection(socketPath);
   await once(socket, 'connect');
   let tail = '';
@@ -209,8 +252,7 @@ async function bareReader(socketPath: string): Promise<BareReader> {
       done();
     }
   });
-  // What the engine turns on, so openvpn sends the same stream.
-  socket.write('log on\nstate on\nbytecount 1\n');
+  socket.write(setup);
   return {
     pid: () =>
       new Promise<void>((resolve) => {
@@ -219,6 +261,27 @@ async function bareReader(socketPath: string): Promise<BareReader> {
       }),
     close: () => socket.destroy(),
   };
+}
+
+/**
+ * Asks up to `count` times, each ask given `waitMs`, and resolves with the round trips of those
+ * answered before the first that was not (no later ask is made: its answer could be the late
+ * one's).
+ */
+async function answeredWithin(
+  ask: () => Promise<unknown>,
+  count: number,
+  waitMs: number,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const sentAt = performance.now();
+    const outcome = await Promise.race([ask().then(() => 'answered'), sleep(waitMs)]);
+    if (outcome !== 'answered') break;
+    times.push(performance.now() - sentAt);
+    await sleep(PID_GAP_MS);
+  }
+  return times;
 }
 
 async function roundTrips(ask: () => Promise<unknown>, count: number): Promise<number[]> {

@@ -20,11 +20,18 @@ export interface LogFloodOptions {
   readonly verb: number;
 }
 
-/** One connected tunnel with a very verbose log: heap over time, state, traffic, log lines. */
+/**
+ * One connected tunnel with a very verbose log, over management and stdout: heap over time,
+ * state, traffic, log lines.
+ */
 export async function logFlood(options: LogFloodOptions, report: Report): Promise<void> {
   const fleet = new Fleet(options.appId);
   try {
-    const tunnel = fleet.start(profileOf(options.server.clientConfig([`verb ${options.verb}`])));
+    // With the log over management too: at verb 9 each line sent there wakes openvpn again,
+    // which is what makes the flood (stdout alone stays quiet on an idle tunnel).
+    const tunnel = fleet.start(profileOf(options.server.clientConfig([`verb ${options.verb}`])), {
+      managementLog: true,
+    });
     let lines = 0;
     let bytes = 0;
     tunnel.log$.subscribe((record) => {

@@ -59,7 +59,7 @@ export const DETACH_COMMAND_TIMEOUT_MS = 2_000;
 export type AttachRequest = StopKind | 'detach';
 
 /** Everything one attached run needs. */
-export interface AttachContext extends DriverContext {
+export interface AttachContext extends Omit<DriverContext, 'managementLog'> {
   readonly endpoint: ManagementEndpoint;
   readonly password: Secret | undefined;
   readonly retry: RetryPolicy;
@@ -180,6 +180,7 @@ export function runAttached(
         merge(
           driveManagement(session, {
             ...context,
+            managementLog: true,
             reconcile: (history) => missedStates(history, lastSeen),
           }),
           identify(session),

@@ -68,6 +68,14 @@ export interface EngineOptions {
   readonly stopOnHostSignals?: boolean;
   /** How often `status` is polled for the tunnel device's counters while connected (5 s). */
   readonly statusPollMs?: number;
+  /**
+   * Also ask openvpn for its log over management (`log on`), for records with openvpn's flags
+   * (default `false`: `log$` carries openvpn's stdout, which has the same lines). openvpn reads
+   * no management command while it has output queued for the management client, so under a
+   * log flood (a high `verb`, junk packets) commands and prompt answers then wait until the
+   * flood ends; at `verb` 9 the management log also feeds itself, one line per wake-up.
+   */
+  readonly managementLog?: boolean;
   readonly logger?: Logger;
   readonly scheduler?: SchedulerLike;
 }

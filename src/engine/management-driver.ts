@@ -50,6 +50,13 @@ export interface DriverContext {
   readonly proxyPolicy?: ProxyPolicy;
   readonly promptTimeoutMs?: number;
   /**
+   * Whether openvpn's log is asked for over management (`log on`). A spawned openvpn's log is
+   * read from its stdout, which is drained anyway, so by default only an attached one's is (see
+   * `EngineOptions.managementLog`): openvpn reads no command while its management output queue
+   * holds anything, so a flooded management log starves commands and prompt answers.
+   */
+  readonly managementLog: boolean;
+  /**
    * Which entries of the `state on all` history to report; by default only the last (the
    * current state). A re-attaching engine passes the ones it has missed.
    */
@@ -76,7 +83,7 @@ export const stateChanged = (entry: StateEntry, at: number): OpenvpnStateChanged
 });
 
 /**
- * Drives one attached session: subscribes to state, traffic and log, releases the hold each
+ * Drives one attached session: subscribes to state, traffic and (when asked) log, releases the hold each
  * time openvpn enters it, answers prompts, and turns notifications into tunnel output.
  *
  * Ordering matters twice. Notifications are subscribed before any command is written, so the
@@ -114,7 +121,9 @@ export function driveManagement(
     session
       .send(command.bytecount(context.bytecountIntervalS))
       .pipe(ignoreElements(), tolerate('bytecount')),
-    session.send(command.logRealtime(true)).pipe(ignoreElements(), tolerate('log on')),
+    context.managementLog
+      ? session.send(command.logRealtime(true)).pipe(ignoreElements(), tolerate('log on'))
+      : EMPTY,
   );
 
   const hold$ = notification$.pipe(

@@ -75,6 +75,8 @@ export interface TunnelContext {
   readonly profileUsername?: string;
   readonly bytecountIntervalS: number;
   readonly statusPollMs?: number;
+  /** `log on` too; see `EngineOptions.managementLog`. */
+  readonly managementLog: boolean;
   readonly tunDemand$?: Observable<boolean>;
   readonly transcript?: (line: TranscriptLine) => void;
   readonly spawner: Spawner | undefined;

@@ -133,6 +133,7 @@ export function startTunnel(options: EngineOptions, deps: EngineDeps = {}): Tunn
                   : { promptTimeoutMs: options.promptTimeoutMs }),
                 ...(profileUsername === undefined ? {} : { profileUsername }),
                 bytecountIntervalS: options.bytecountIntervalS ?? BYTECOUNT_INTERVAL_S,
+                managementLog: options.managementLog ?? false,
                 tunDemand$: tunDemand.active$,
                 spawner: deps.spawner,
                 ...(deps.connector === undefined ? {} : { connector: deps.connector }),

@@ -123,6 +123,7 @@ const runDiagram = (d: MarbleDiagram): void => {
       deadlines: { managementMs: 5_000, sigtermMs: 3_000, sigkillMs: 2_000 },
       credentials: undefined,
       bytecountIntervalS: 1,
+      managementLog: false,
       spawner: undefined,
       runProcess: () =>
         process$.pipe(

@@ -73,6 +73,7 @@ const contextOf = (scheduler: SchedulerLike): DriverContext => ({
   logger: silentLogger,
   bytecountIntervalS: 1,
   credentials: undefined,
+  managementLog: false,
 });
 
 interface Outcome {

@@ -239,9 +239,9 @@ type CutMoment =
   | { readonly kind: 'at-step'; readonly step: ConnectStep; readonly afterMs: number }
   | { readonly kind: 'while-connected'; readonly afterMs: number };
 
-// A fresh dial-in link carries four commands before openvpn connects: state, bytecount, log
-// and hold release. None (0) cuts the call as openvpn dials.
-const COMMANDS_ON_ATTACH = 4;
+// A fresh dial-in link carries three commands before openvpn connects: state, bytecount and
+// hold release (the log is read from stdout). None (0) cuts the call as openvpn dials.
+const COMMANDS_ON_ATTACH = 3;
 const STEPS_TO_CUT_AT: readonly ConnectStep[] = ['HOLD', 'CONNECTING', 'WAIT', 'AUTH'];
 
 const cutMomentOf = (random: SeededRandom): CutMoment => {

@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import type { EngineDeps } from '../../../../src/engine/engine-options.js';
+import type { EngineDeps, EngineOptions } from '../../../../src/engine/engine-options.js';
 import { startTunnel, type Tunnel } from '../../../../src/engine/vpn.js';
 import type { ProcessTable } from '../../../../src/process/instances-table.js';
 import type { Profile } from '../../../../src/profile/profile-model.js';
@@ -48,8 +48,9 @@ export class Fleet {
     return this.#live.size;
   }
 
-  start(profile: Profile): Tunnel {
-    const tunnel = startTunnel({ profile, appId: this.appId }, this.#deps);
+  /** Starts a tunnel of `profile`; `options` adds engine options beside the profile and app id. */
+  start(profile: Profile, options: Omit<EngineOptions, 'profile' | 'appId'> = {}): Tunnel {
+    const tunnel = startTunnel({ ...options, profile, appId: this.appId }, this.#deps);
     this.#live.add(tunnel);
     void tunnel.done.then(() => this.#live.delete(tunnel));
     return tunnel;

@@ -107,8 +107,9 @@ export interface FloodableClient {
 /**
  * Starts a bare openvpn client of `server` that logs to /dev/null (under a flood its stdout
  * would be hundreds of megabytes), attaches to its management socket, turns on what the engine
- * turns on (log and state notifications, a byte count every second) and resolves once it is
- * connected. The lab stops the process; the caller closes the session.
+ * turns on for an openvpn it spawned (state notifications, a byte count every second; the log
+ * it reads from stdout) and resolves once it is connected. The lab stops the process; the
+ * caller closes the session.
  */
 export async function floodableClient(lab: Lab, server: LabServer): Promise<FloodableClient> {
   const dir = await lab.tempDir();
@@ -139,7 +140,6 @@ export async function floodableClient(lab: Lab, server: LabServer): Promise<Floo
     const connected = firstValueFrom(connected$.pipe(timeout(CONNECT_TIMEOUT_MS)));
     await firstValueFrom(session.send(command.stateRealtime(true)));
     await connected;
-    await firstValueFrom(session.send(command.logRealtime(true)));
     await firstValueFrom(session.send(command.bytecount(1)));
   } catch (error) {
     session.close();
