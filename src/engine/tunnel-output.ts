@@ -20,7 +20,10 @@ export interface TunTrafficSample {
   readonly at: number;
 }
 
-/** One log line, from `>LOG` or from openvpn's stdout/stderr. */
+/**
+ * One log line, from `>LOG` or from openvpn's stdout/stderr; either way `text` is the message
+ * alone, without openvpn's timestamp.
+ */
 export interface LogRecord {
   readonly channel: 'log';
   readonly source: 'management' | 'stdout' | 'stderr';

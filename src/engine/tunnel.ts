@@ -41,7 +41,7 @@ import { spawnProcess } from '../process/spawn-process.js';
 import { spawnTurn } from '../process/spawn-turns.js';
 import type { Spawner } from '../process/spawner.js';
 import { stopEscalation, type StopProgress } from '../process/stop-escalation.js';
-import { classifyStdoutLine } from '../process/stdout-event.js';
+import { classifyStdoutLine, stripLogPrefix } from '../process/stdout-event.js';
 import type { EngineEvent } from '../state/engine-event.js';
 import { vpnFailure } from '../state/vpn-failure.js';
 import type { ProxyPolicy, RemotePolicy } from './connection-policies.js';
@@ -135,7 +135,8 @@ export function runTunnel(
             const log: TunnelOutput = {
               channel: 'log',
               source: e.kind === 'StdoutLine' ? 'stdout' : 'stderr',
-              text: e.line,
+              // The record's `at` says when; openvpn's own timestamp would only repeat it.
+              text: stripLogPrefix(e.line),
               at: now(),
             };
             const refused = e.kind === 'StdoutLine' ? proxyRefusal(e.line) : undefined;
