@@ -83,8 +83,8 @@ export const stateChanged = (entry: StateEntry, at: number): OpenvpnStateChanged
 });
 
 /**
- * Drives one attached session: subscribes to state, traffic and (when asked) log, releases the hold each
- * time openvpn enters it, answers prompts, and turns notifications into tunnel output.
+ * Drives one attached session: subscribes to state, traffic and (when asked) log, releases the
+ * hold each time openvpn enters it, answers prompts, and turns notifications into tunnel output.
  *
  * Ordering matters twice. Notifications are subscribed before any command is written, so the
  * `>HOLD` that follows the banner is never missed. The setup commands are queued before the
