@@ -21,7 +21,7 @@ const TEST_TIMEOUT_MS = 90_000;
 const MIN_FLOOD_LINES = 5_000;
 /** openvpn counts junk datagrams (40 bytes each) in the link bytes it reads. */
 const MIN_FLOOD_BYTES = MIN_FLOOD_LINES * 40;
-/** The `status` poll for the tunnel device's counters, a command the engine sends under the flood. */
+/** The `status` poll for the tunnel device's counters: a command the engine sends meanwhile. */
 const STATUS_POLL_MS = 500;
 /** Far fewer `status` answers than the flood has time for at that interval. */
 const MIN_STATUS_ANSWERS = 4;

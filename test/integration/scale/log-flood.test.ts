@@ -29,7 +29,8 @@ afterAll(async () => {
 
 describe('a tunnel with a verbose log', () => {
   it(
-    `stays connected for ${FLOOD_MS / 1000} s while log$ floods over management and stdout, and traffic keeps counting`,
+    `stays connected for ${FLOOD_MS / 1000} s while log$ floods from both sources, and ` +
+      'traffic keeps counting',
     async () => {
       const server = await lab.server({ kind: 'pull' });
       const tunnel = fleet.start(profileOf(server.clientConfig([`verb ${FLOOD_VERB}`])), {
