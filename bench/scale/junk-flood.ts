@@ -1,14 +1,13 @@
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
-import { firstValueFrom, switchMap } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import * as command from '../../src/management/command.js';
-import { connectWithRetry } from '../../src/management/connect-with-retry.js';
-import { attachSession, type ManagementSession } from '../../src/management/session.js';
-import { connectSocket } from '../../src/management/socket.js';
+import type { ManagementSession } from '../../src/management/session.js';
 import type { Traffic } from '../../src/state/traffic.js';
 import type { Lab, LabServer } from '../../test/integration/lab/lab.js';
 import { Fleet, connected } from '../../test/integration/scale/support/fleet.js';
 import {
+  attachedTo,
   floodableClient,
   sendJunk,
   udpPortOf,
@@ -177,7 +176,6 @@ async function pidUnderFlood(
       `  pid p99 under the flood: rx-openvpn ${formatMs(summarize(flooded).p99)}, bare reader ` +
         `${formatMs(summarize(bareFlooded).p99)} (quiet: ${formatMs(summarize(quiet).p99)})`,
     );
-    bare.close();
 
     // Why the engine keeps openvpn's log off the management link by default: with `log on`,
     // openvpn queues every junk line for the management client, and reads no command while
@@ -220,14 +218,6 @@ async function underJunk<T>(pid: number, report: Report, measure: () => Promise<
     report.line(`  ${await cpu.read()}`);
   }
 }
-
-/** A new management session on the unix socket at `path`. */
-const attachedTo = (path: string): Promise<ManagementSession> =>
-  firstValueFrom(
-    connectWithRetry(
-      connectSocket({ kind: 'unix', path }).pipe(switchMap((socket) => attachSession(socket))),
-    ),
-  );
 
 /** A management client that only writes commands and looks for `SUCCESS: pid=` in the bytes. */
 interface BareReader {

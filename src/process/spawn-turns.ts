@@ -6,7 +6,7 @@ import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
  * spawned openvpn's first output lands soon after; fifty tunnels started together would fork
  * in one burst and stall every timer for the sum. Measured with 50 tunnels on a 2-core VM:
  * one spawn per loop turn gave an event-loop lag p99 of 18-24 ms during connect-all, 8 ms apart
- * 10-13 ms, for about 30 ms more to connect all fifty. A lone start does not wait.
+ * 9-17 ms, for about 50 ms more to connect all fifty. A lone start does not wait.
  */
 export const SPAWN_GAP_MS = 8;
 

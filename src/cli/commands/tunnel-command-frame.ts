@@ -72,13 +72,13 @@ export async function readOptionalAuthFile(
 }
 
 /** A transcript file being written, and how to finish it. */
-export interface TranscriptFile {
+interface TranscriptFile {
   readonly record: (line: TranscriptLine) => void;
   readonly close: () => Promise<void>;
 }
 
 /** A transcript file: one line per management line, `<ISO time> <-|-> <text>`, mode 0600. */
-export function openTranscript(path: string): TranscriptFile {
+function openTranscript(path: string): TranscriptFile {
   const stream = createWriteStream(path, { flags: 'w', mode: 0o600 });
   return {
     record: (line) => {

@@ -93,6 +93,14 @@ export function sendJunk(port: number): JunkSender {
   };
 }
 
+/** A new management session on the unix socket at `path`, retried while openvpn opens it. */
+export const attachedTo = (path: string): Promise<ManagementSession> =>
+  firstValueFrom(
+    connectWithRetry(
+      connectSocket({ kind: 'unix', path }).pipe(switchMap((socket) => attachSession(socket))),
+    ),
+  );
+
 /** How long a bare client may take to connect on a loaded loopback. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -125,11 +133,7 @@ export async function floodableClient(lab: Lab, server: LabServer): Promise<Floo
     socketPath,
     'unix',
   ]);
-  const session = await firstValueFrom(
-    connectWithRetry(
-      connectSocket({ kind: 'unix', path: socketPath }).pipe(switchMap((s) => attachSession(s))),
-    ),
-  );
+  const session = await attachedTo(socketPath);
   try {
     const connected$ = merge(
       session.notification$.pipe(filter((n) => n.type === 'state' && n.name === 'CONNECTED')),
